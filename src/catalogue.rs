@@ -1,0 +1,112 @@
+//! The rule catalogue: one data file per rule under `rules/`, embedded in the binary.
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::finding::Severity;
+
+/// A rule's metadata and documentation, as written in `rules/CBxxx.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Rule {
+    pub code: String,
+    pub name: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub what: String,
+    pub why: String,
+    #[serde(default)]
+    pub fix_title: Option<String>,
+    pub fix_safety: String,
+    #[serde(default, rename = "example")]
+    pub examples: Vec<Example>,
+}
+
+/// A documented example that the test suite runs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Example {
+    pub kind: ExampleKind,
+    pub name: String,
+    pub dockerfile: String,
+    /// The file after `--fix` (with `--unsafe-fixes` for unsafe fixes), when the rule has a fix.
+    #[serde(default)]
+    pub fixed: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExampleKind {
+    Bad,
+    Good,
+}
+
+const RULE_FILES: &[&str] = &[
+    include_str!("../rules/CB000.toml"),
+    include_str!("../rules/CB001.toml"),
+    include_str!("../rules/CB002.toml"),
+    include_str!("../rules/CB003.toml"),
+    include_str!("../rules/CB007.toml"),
+];
+
+/// Every rule, in code order.
+pub fn rules() -> &'static [Rule] {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules: Vec<Rule> = RULE_FILES
+            .iter()
+            .map(|text| toml::from_str(text).expect("embedded rule files are checked by the tests"))
+            .collect();
+        rules.sort_by(|a, b| a.code.cmp(&b.code));
+        rules
+    })
+}
+
+/// The rule with this code (`CB001`) or name (`unbusted-remote-source`), in any case.
+pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
+    rules()
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// The rule for a code the program itself emits.
+pub fn known(code: &str) -> &'static Rule {
+    rule(code).unwrap_or_else(|| panic!("rule {code} is missing from rules/"))
+}
+
+/// A rule's documentation as readable text (`cachebust rule CODE`).
+pub fn render_rule(rule: &Rule) -> String {
+    use std::fmt::Write;
+    let mut out = format!(
+        "# {} {}\n\n{} (severity: {})\n\n",
+        rule.code,
+        rule.name,
+        rule.summary,
+        rule.severity.as_str()
+    );
+    let _ = write!(
+        out,
+        "## What it does\n{}\n## Why is this bad\n{}\n",
+        rule.what, rule.why
+    );
+    if let Some(title) = &rule.fix_title {
+        let _ = writeln!(out, "## Fix\n{title}\n");
+    }
+    let _ = write!(out, "## Fix safety\n{}\n", rule.fix_safety.trim_end());
+    for example in &rule.examples {
+        let kind = match example.kind {
+            ExampleKind::Bad => "Bad",
+            ExampleKind::Good => "Good",
+        };
+        let _ = write!(
+            out,
+            "\n## {kind}: {}\n```dockerfile\n{}```\n",
+            example.name, example.dockerfile
+        );
+        if let Some(fixed) = &example.fixed {
+            let _ = write!(out, "Fixed:\n```dockerfile\n{fixed}```\n");
+        }
+    }
+    out.push('\n');
+    out
+}

@@ -1,0 +1,281 @@
+//! The facts every check reads: each RUN's remote sources, each cache bust, and which bust covers what,
+//! following Docker's scoping (a stage sees its own ARGs and those of the stages it is built from,
+//! never a global ARG it does not re-declare, never an ARG declared after the layer).
+use std::ops::Range;
+
+use crate::detect::{apply_checkout, detect, Checkout, RemoteSource};
+use crate::model::scope::Scope;
+use crate::model::{Dockerfile, ItemKind};
+use crate::parse::shell::ShellKind;
+use crate::settings::Settings;
+use crate::source::SourceFile;
+
+/// A RUN instruction that fetches from at least one remote.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub stage: usize,
+    pub item: usize,
+    pub span: Range<usize>,
+    pub onbuild: bool,
+    pub shell: ShellKind,
+    pub sources: Vec<RemoteSource>,
+}
+
+/// Where a cache bust is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Global,
+    Stage { stage: usize, item: usize },
+}
+
+/// A cache-bust arg declaration, or an `ADD` idiom that busts like one.
+#[derive(Debug, Clone)]
+pub struct Bust {
+    pub name: String,
+    pub default: Option<String>,
+    pub span: Range<usize>,
+    pub place: Place,
+    pub onbuild: bool,
+    /// For an `ADD` idiom: the `owner/repo` whose moves it follows.
+    pub repo: Option<String>,
+}
+
+/// Why a bust does not reach a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutOfScope {
+    GlobalOnly,
+    AfterLayer,
+    OtherStage,
+}
+
+/// A Dockerfile with its layers and busts.
+#[derive(Debug)]
+pub struct Analysis<'a> {
+    pub file: &'a SourceFile,
+    pub settings: &'a Settings,
+    pub dockerfile: Dockerfile,
+    pub layers: Vec<Layer>,
+    pub busts: Vec<Bust>,
+}
+
+impl<'a> Analysis<'a> {
+    pub fn new(
+        file: &'a SourceFile,
+        dockerfile: Dockerfile,
+        settings: &'a Settings,
+    ) -> Analysis<'a> {
+        let mut layers = Vec::new();
+        let mut busts: Vec<Bust> = dockerfile
+            .global_args
+            .iter()
+            .filter(|a| settings.is_bust_name(&a.name))
+            .map(|a| Bust {
+                name: a.name.clone(),
+                default: a.default.clone(),
+                span: a.span.clone(),
+                place: Place::Global,
+                onbuild: false,
+                repo: None,
+            })
+            .collect();
+        let mut end_scopes: Vec<Scope> = Vec::with_capacity(dockerfile.stages.len());
+        for (s, stage) in dockerfile.stages.iter().enumerate() {
+            let mut scope = stage
+                .parent
+                .map(|p| end_scopes[p].clone())
+                .unwrap_or_default();
+            let first_layer = layers.len();
+            for (i, item) in stage.items.iter().enumerate() {
+                let place = Place::Stage { stage: s, item: i };
+                match &item.kind {
+                    ItemKind::Arg(decls) => {
+                        for decl in decls {
+                            let value = match &decl.default {
+                                Some(d) => Some(scope.expand(d).text),
+                                None => global_default(&dockerfile, &decl.name).or_else(|| {
+                                    scope.get(&decl.name).flatten().map(str::to_string)
+                                }),
+                            };
+                            if !item.onbuild {
+                                scope.declare(&decl.name, value);
+                            }
+                            if settings.is_bust_name(&decl.name) {
+                                busts.push(Bust {
+                                    name: decl.name.clone(),
+                                    default: decl.default.clone(),
+                                    span: item.span.clone(),
+                                    place,
+                                    onbuild: item.onbuild,
+                                    repo: None,
+                                });
+                            }
+                        }
+                    }
+                    ItemKind::Env(pairs) if !item.onbuild => {
+                        for (name, value) in pairs {
+                            let value = scope.expand(value).text;
+                            scope.declare(name, Some(value));
+                        }
+                    }
+                    ItemKind::Add(sources) => {
+                        for source in sources {
+                            let source = scope.expand(source).text;
+                            if let Some(repo) = idiom_repo(settings, &source) {
+                                busts.push(Bust {
+                                    name: "ADD".into(),
+                                    default: None,
+                                    span: item.span.clone(),
+                                    place,
+                                    onbuild: item.onbuild,
+                                    repo: Some(repo),
+                                });
+                            }
+                        }
+                    }
+                    ItemKind::Run(run) => {
+                        let detection =
+                            detect(settings.detectors, &run.commands, run.shell, &scope);
+                        let pinned_here = |c: &Checkout| {
+                            detection
+                                .sources
+                                .iter()
+                                .any(|s| s.pinned_by.as_ref() == Some(&c.command))
+                        };
+                        let later: Vec<Checkout> = detection
+                            .checkouts
+                            .iter()
+                            .filter(|c| !pinned_here(c))
+                            .cloned()
+                            .collect();
+                        pin_earlier_clones(&mut layers[first_layer..], &later);
+                        if !detection.sources.is_empty() {
+                            layers.push(Layer {
+                                stage: s,
+                                item: i,
+                                span: item.span.clone(),
+                                onbuild: item.onbuild,
+                                shell: run.shell,
+                                sources: detection.sources,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            end_scopes.push(scope);
+        }
+        Analysis {
+            file,
+            settings,
+            dockerfile,
+            layers,
+            busts,
+        }
+    }
+
+    /// Whether a source still fetches something that can move.
+    pub fn is_mutable(&self, source: &RemoteSource) -> bool {
+        source.kind.is_mutable(self.settings.strict_tags)
+    }
+
+    /// The sources of a layer that can move.
+    pub fn mutable_sources<'l>(
+        &'l self,
+        layer: &'l Layer,
+    ) -> impl Iterator<Item = &'l RemoteSource> + 'l {
+        layer.sources.iter().filter(move |s| self.is_mutable(s))
+    }
+
+    /// The first bust that covers every mutable source of the layer, if any.
+    pub fn covering_bust(&self, layer: &Layer) -> Option<&Bust> {
+        self.busts.iter().find(|bust| {
+            self.reaches(bust, layer) && self.mutable_sources(layer).all(|s| covers(bust, s))
+        })
+    }
+
+    /// Whether a bust's declaration is visible to the layer (before it, in its stage or one it is built from).
+    pub fn reaches(&self, bust: &Bust, layer: &Layer) -> bool {
+        let Place::Stage { stage, item } = bust.place else {
+            return false;
+        };
+        if bust.onbuild != layer.onbuild {
+            return false;
+        }
+        if stage == layer.stage {
+            return item < layer.item;
+        }
+        !layer.onbuild && self.dockerfile.lineage(layer.stage).any(|s| s == stage)
+    }
+
+    /// A bust arg the author meant for this layer that cannot reach it, and why.
+    pub fn out_of_scope_bust(&self, layer: &Layer) -> Option<(&Bust, OutOfScope)> {
+        let args = || {
+            self.busts
+                .iter()
+                .filter(|b| b.repo.is_none() && !self.reaches(b, layer))
+        };
+        let same_stage_after =
+            args().find(|b| matches!(b.place, Place::Stage { stage, .. } if stage == layer.stage));
+        let global = args().find(|b| b.place == Place::Global);
+        let other =
+            args().find(|b| matches!(b.place, Place::Stage { stage, .. } if stage != layer.stage));
+        same_stage_after
+            .map(|b| (b, OutOfScope::AfterLayer))
+            .or_else(|| global.map(|b| (b, OutOfScope::GlobalOnly)))
+            .or_else(|| other.map(|b| (b, OutOfScope::OtherStage)))
+    }
+
+    /// The text of a stage's name for messages (`stage 2` when unnamed).
+    pub fn stage_name(&self, stage: usize) -> String {
+        match &self.dockerfile.stages[stage].name {
+            Some(name) => format!("`{name}`"),
+            None => format!("stage {}", stage + 1),
+        }
+    }
+}
+
+/// An `ADD` idiom bust covers only remotes of its own repository; an arg covers everything.
+fn covers(bust: &Bust, source: &RemoteSource) -> bool {
+    match &bust.repo {
+        None => true,
+        Some(repo) => source
+            .url
+            .to_ascii_lowercase()
+            .contains(&repo.to_ascii_lowercase()),
+    }
+}
+
+fn global_default(dockerfile: &Dockerfile, name: &str) -> Option<String> {
+    dockerfile
+        .global_args
+        .iter()
+        .rev()
+        .find(|a| a.name == name)
+        .and_then(|a| a.default.clone())
+}
+
+fn idiom_repo(settings: &Settings, source: &str) -> Option<String> {
+    settings.detectors.bust_idioms.iter().find_map(|idiom| {
+        let caps = idiom.pattern.captures(source)?;
+        Some(caps.name("path").map_or_else(String::new, |m| {
+            format!("/{}", m.as_str().trim_end_matches(".git"))
+        }))
+    })
+}
+
+/// A checkout in a later RUN pins the nearest earlier RUN's clones (`RUN git clone …` then
+/// `WORKDIR /src` and `RUN git checkout <sha>`), when it names a commit.
+fn pin_earlier_clones(stage_layers: &mut [Layer], checkouts: &[Checkout]) {
+    for checkout in checkouts
+        .iter()
+        .filter(|c| c.kind == crate::detect::refs::RefKind::Commit)
+    {
+        if let Some(layer) = stage_layers
+            .iter_mut()
+            .rev()
+            .find(|l| l.sources.iter().any(|s| s.pinnable))
+        {
+            apply_checkout(&mut layer.sources, checkout);
+        }
+    }
+}

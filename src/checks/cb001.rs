@@ -1,0 +1,55 @@
+//! CB001 unbusted-remote-source: a mutable remote layer with no cache bust in scope.
+use super::analysis::{Analysis, Layer};
+use super::{fixes, wording};
+use crate::catalogue::known;
+use crate::finding::{Applicability, Finding, Fix, Label};
+
+pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
+    let rule = known("CB001");
+    let settings = analysis.settings;
+    for layer in uncovered(analysis).filter(|l| analysis.out_of_scope_bust(l).is_none()) {
+        let fix_layer = first_uncovered_like(analysis, layer);
+        let mut mutable = analysis.mutable_sources(layer);
+        let Some(source) = mutable.next() else {
+            continue;
+        };
+        findings.push(Finding {
+            code: "CB001",
+            severity: rule.severity,
+            message: format!(
+                "`{}` {} is served from cache forever",
+                source.tool,
+                wording::what_it_fetches(source)
+            ),
+            span: source.command.clone(),
+            label: wording::label(source),
+            related: mutable.map(|s| Label { span: s.command.clone(), text: wording::label(s) }).collect(),
+            help: format!(
+                "Docker reuses this layer while its text is unchanged, so {} never reach the image. \
+                 Add a cache-bust arg right before it (`cachebust check --fix`) and pass a new value per build \
+                 (the remote's head commit, or a timestamp), or pin a commit SHA.",
+                wording::what_goes_missing(source)
+            ),
+            fix: Some(Fix {
+                title: format!("Insert `ARG {}` before the first remote layer of the stage", settings.fix_arg),
+                applicability: Applicability::Safe,
+                edits: vec![fixes::insert_bust(analysis, fix_layer, &settings.fix_arg, Some(&settings.fix_default))],
+            }),
+        });
+    }
+}
+
+/// Layers with a mutable source that no bust covers.
+pub fn uncovered<'a>(analysis: &'a Analysis<'_>) -> impl Iterator<Item = &'a Layer> + 'a {
+    analysis.layers.iter().filter(|l| {
+        analysis.mutable_sources(l).next().is_some() && analysis.covering_bust(l).is_none()
+    })
+}
+
+/// The first uncovered layer of the same stage (and `ONBUILD`-ness) as `layer`: where a fix inserts the
+/// arg, so that one insertion covers every layer after it and the fixes of a stage are identical.
+pub fn first_uncovered_like<'a>(analysis: &'a Analysis<'_>, layer: &'a Layer) -> &'a Layer {
+    uncovered(analysis)
+        .find(|l| l.stage == layer.stage && l.onbuild == layer.onbuild)
+        .unwrap_or(layer)
+}

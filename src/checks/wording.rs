@@ -1,0 +1,46 @@
+//! How remote sources and refs are described in messages and labels.
+use crate::detect::refs::RefKind;
+use crate::detect::RemoteSource;
+
+/// `of branch `main``, `of the default branch`, … for a message headline.
+pub fn what_it_fetches(source: &RemoteSource) -> String {
+    let reference = source.reference.as_deref().unwrap_or("HEAD");
+    match source.kind {
+        RefKind::Branch => format!("of branch `{reference}`"),
+        RefKind::Default => "of the default branch".into(),
+        RefKind::Latest => format!("of `{reference}`").replace("of `HEAD`", "of `latest`"),
+        RefKind::Tag => format!("of tag `{reference}`"),
+        RefKind::Commit => format!("of commit `{reference}`"),
+        RefKind::Unresolved => format!("of `{reference}`, which has no value at build time,"),
+    }
+}
+
+/// `https://… at `main` (a branch: it moves)` for the label under the command.
+pub fn label(source: &RemoteSource) -> String {
+    let at = match &source.reference {
+        Some(r) => format!("{} at `{r}`", source.url),
+        None => source.url.clone(),
+    };
+    let why = match source.kind {
+        RefKind::Branch => "a branch: it moves".to_string(),
+        RefKind::Default => "no ref: the default branch moves".to_string(),
+        RefKind::Latest => "the newest release: it moves".to_string(),
+        RefKind::Tag => "a tag: tags can be moved".to_string(),
+        RefKind::Commit => "a commit: it never moves".to_string(),
+        RefKind::Unresolved => format!(
+            "`${}` has no default: assumed to move",
+            source.unresolved.join("`, `$")
+        ),
+    };
+    format!("{at} ({why})")
+}
+
+/// What will not reach the image while the layer is cached.
+pub fn what_goes_missing(source: &RemoteSource) -> String {
+    match (source.kind, source.reference.as_deref()) {
+        (RefKind::Branch, Some(r)) => format!("new commits on `{r}`"),
+        (RefKind::Latest, _) => "new releases".into(),
+        (RefKind::Tag, Some(r)) => format!("a moved tag `{r}`"),
+        _ => "new commits".into(),
+    }
+}

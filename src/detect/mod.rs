@@ -1,0 +1,463 @@
+//! Finds remote sources in RUN commands, using the detector data of `rules/detectors.toml`.
+use std::ops::Range;
+
+pub mod refs;
+pub mod spec;
+
+use refs::{classify, RefKind};
+use spec::{Detector, Detectors, Form, UrlFrom};
+
+use crate::model::scope::Scope;
+use crate::parse::shell::{split_commands, Framing, ShellKind, SimpleCommand, Word};
+
+/// A fetch of code from a remote at build time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteSource {
+    /// The detector's tool name, e.g. `git clone`.
+    pub tool: String,
+    /// The repository or file URL, with build args expanded where their values are known.
+    pub url: String,
+    /// The ref as written after expansion (`None`: the remote's default).
+    pub reference: Option<String>,
+    pub kind: RefKind,
+    /// The simple command that fetches it.
+    pub command: Range<usize>,
+    /// Variables that had no value in the URL or ref.
+    pub unresolved: Vec<String>,
+    /// Whether a later `git checkout <sha>` can pin it.
+    pub pinnable: bool,
+    /// The command that pinned it, when a later checkout did.
+    pub pinned_by: Option<Range<usize>>,
+}
+
+/// A `git checkout <ref>` / `git reset --hard <ref>` that fixes what an earlier clone holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkout {
+    pub command: Range<usize>,
+    pub reference: String,
+    pub kind: RefKind,
+}
+
+/// What one RUN fetches, and the checkouts it makes.
+#[derive(Debug, Clone, Default)]
+pub struct Detection {
+    pub sources: Vec<RemoteSource>,
+    pub checkouts: Vec<Checkout>,
+}
+
+/// Commands that run their arguments as another command.
+const WRAPPERS: &[&str] = &[
+    "sudo",
+    "env",
+    "exec",
+    "time",
+    "nice",
+    "nohup",
+    "command",
+    "builtin",
+    "eatmydata",
+];
+const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
+/// How deep `sh -c "…"` strings are followed.
+const MAX_NESTING: usize = 4;
+
+/// Finds the remote sources in a RUN's commands. Checkouts later in the same RUN pin earlier clones.
+pub fn detect(
+    detectors: &Detectors,
+    commands: &[SimpleCommand],
+    shell: ShellKind,
+    scope: &Scope,
+) -> Detection {
+    let mut detection = Detection::default();
+    for command in commands {
+        detect_command(detectors, command, shell, scope, 0, &mut detection);
+    }
+    let checkouts = detection.checkouts.clone();
+    for checkout in &checkouts {
+        apply_checkout(&mut detection.sources, checkout);
+    }
+    detection
+}
+
+/// Applies a checkout to the pinnable sources fetched before it; true when it applied to any.
+pub fn apply_checkout(sources: &mut [RemoteSource], checkout: &Checkout) -> bool {
+    let mut applied = false;
+    for source in sources
+        .iter_mut()
+        .filter(|s| s.pinnable && s.command.start < checkout.command.start)
+    {
+        source.reference = Some(checkout.reference.clone());
+        source.kind = checkout.kind;
+        source.pinned_by = Some(checkout.command.clone());
+        applied = true;
+    }
+    applied
+}
+
+fn detect_command(
+    detectors: &Detectors,
+    command: &SimpleCommand,
+    shell: ShellKind,
+    scope: &Scope,
+    depth: usize,
+    out: &mut Detection,
+) {
+    let (program, args) = program_and_args(&command.words);
+    let Some(program) = program else { return };
+    if SHELLS.contains(&program.as_str()) {
+        if let Some(script) = shell_c_script(args) {
+            if depth < MAX_NESTING {
+                let raw_quote = script.span.end - script.span.start > script.text.len();
+                let base = script.span.start + usize::from(raw_quote);
+                for inner in split_commands(&script.text, base, Framing::Script, shell) {
+                    detect_command(
+                        detectors,
+                        &clamp(inner, &script.span),
+                        shell,
+                        scope,
+                        depth + 1,
+                        out,
+                    );
+                }
+            }
+        }
+        return;
+    }
+    if program == "git" {
+        if let Some(checkout) = checkout(command, args, scope) {
+            out.checkouts.push(checkout);
+        }
+    }
+    for detector in &detectors.detectors {
+        for pattern in &detector.commands {
+            if !program_matches(&pattern[0], &program) {
+                continue;
+            }
+            if let Some(rest) = match_subcommands(detector, &pattern[1..], args) {
+                extract(detectors, detector, rest, command, scope, &mut out.sources);
+            }
+        }
+    }
+}
+
+/// Keeps the spans of a re-split string inside the word they came from (escapes can shift them).
+fn clamp(mut command: SimpleCommand, within: &Range<usize>) -> SimpleCommand {
+    let fit = |r: &Range<usize>| {
+        r.start.clamp(within.start, within.end)..r.end.clamp(within.start, within.end)
+    };
+    for word in &mut command.words {
+        word.span = fit(&word.span);
+    }
+    command.span = fit(&command.span);
+    command
+}
+
+/// The program name (basename, version suffix dropped, `python -m pip` read as `pip`) and its arguments,
+/// after leading assignments and wrappers such as `sudo` or `env`.
+fn program_and_args(words: &[Word]) -> (Option<String>, &[Word]) {
+    let mut i = 0;
+    while i < words.len() {
+        let text = words[i].text.as_str();
+        if is_assignment(text) {
+            i += 1;
+            continue;
+        }
+        let name = base_name(text);
+        if WRAPPERS.contains(&name.as_str()) {
+            i += 1;
+            // Wrapper flags (and `sudo -u USER`, `nice -n N`) come before the command.
+            while i < words.len()
+                && (words[i].text.starts_with('-') || is_assignment(&words[i].text))
+            {
+                let takes_value =
+                    matches!(words[i].text.as_str(), "-u" | "-g" | "-n" | "-C" | "-h");
+                i += 1 + usize::from(takes_value);
+            }
+            continue;
+        }
+        if name == "python" && words.get(i + 1).is_some_and(|w| w.text == "-m") {
+            let module = words.get(i + 2).map(|w| base_name(&w.text));
+            return (module, words.get(i + 3..).unwrap_or(&[]));
+        }
+        return (Some(name), &words[i + 1..]);
+    }
+    (None, &[])
+}
+
+fn is_assignment(text: &str) -> bool {
+    text.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+/// `/usr/bin/pip3.11` → `pip`; `python3` → `python`.
+fn base_name(text: &str) -> String {
+    let name = text.rsplit(['/', '\\']).next().unwrap_or(text);
+    let name = name.strip_suffix(".exe").unwrap_or(name);
+    let trimmed = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    if trimmed.is_empty() { name } else { trimmed }.to_ascii_lowercase()
+}
+
+fn program_matches(pattern: &str, program: &str) -> bool {
+    pattern == program || base_name(pattern) == program
+}
+
+/// The script of `sh -c "…"` (also `-ec`, `-lc`, `-xec`).
+fn shell_c_script(args: &[Word]) -> Option<&Word> {
+    let flag = args.iter().position(|w| {
+        w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('c')
+    })?;
+    args.get(flag + 1)
+}
+
+/// Matches the subcommand words in order, skipping options; returns the arguments after them.
+fn match_subcommands<'w>(
+    detector: &Detector,
+    subcommands: &[String],
+    args: &'w [Word],
+) -> Option<&'w [Word]> {
+    let mut i = 0;
+    for expected in subcommands {
+        loop {
+            let word = args.get(i)?;
+            if word.text.starts_with('-') {
+                i += 1 + usize::from(takes_value(detector, &word.text));
+                continue;
+            }
+            if &word.text != expected {
+                return None;
+            }
+            i += 1;
+            break;
+        }
+    }
+    Some(args.get(i..).unwrap_or(&[]))
+}
+
+fn takes_value(detector: &Detector, option: &str) -> bool {
+    !option.contains('=')
+        && (detector.value_options.iter().any(|o| o == option)
+            || detector.ref_options.contains_key(option))
+}
+
+/// The value of `--opt VALUE` or `--opt=VALUE` at `args[i]`, and how many words it used.
+fn option_value<'w>(args: &'w [Word], i: usize, name: &str) -> Option<(&'w str, usize)> {
+    let word = &args[i].text;
+    if word == name {
+        return args.get(i + 1).map(|w| (w.text.as_str(), 2));
+    }
+    word.strip_prefix(name)
+        .and_then(|rest| rest.strip_prefix('='))
+        .map(|v| (v, 1))
+}
+
+fn extract(
+    detectors: &Detectors,
+    detector: &Detector,
+    args: &[Word],
+    command: &SimpleCommand,
+    scope: &Scope,
+    out: &mut Vec<RemoteSource>,
+) {
+    let mut ref_option: Option<(&str, Option<RefKind>)> = None;
+    let mut option_url = None;
+    let mut positionals = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let word = &args[i].text;
+        let by_ref = detector
+            .ref_options
+            .iter()
+            .find_map(|(name, kind)| option_value(args, i, name).map(|(v, used)| (v, *kind, used)));
+        if let Some((value, kind, used)) = by_ref {
+            ref_option = Some((value, kind));
+            i += used;
+            continue;
+        }
+        if let UrlFrom::Option(name) = &detector.url {
+            if let Some((value, used)) = option_value(args, i, name) {
+                option_url = Some(value);
+                i += used;
+                continue;
+            }
+        }
+        if word.starts_with('-') && word.len() > 1 {
+            i += 1 + usize::from(takes_value(detector, word));
+            continue;
+        }
+        positionals.push(word.as_str());
+        i += 1;
+    }
+    let mut push =
+        |url: &str, reference: Option<&str>, forced: Option<RefKind>, default: Option<&str>| {
+            let url = scope.expand(url);
+            let reference = reference.map(|r| scope.expand(r));
+            let mut unresolved = url.unresolved.clone();
+            let (reference, kind) = match (&reference, default) {
+                (Some(r), _) if !r.unresolved.is_empty() => {
+                    unresolved.extend(r.unresolved.iter().cloned());
+                    (Some(r.text.clone()), RefKind::Unresolved)
+                }
+                (Some(r), _) => (
+                    Some(r.text.clone()),
+                    forced.unwrap_or_else(|| classify(&r.text)),
+                ),
+                (None, _) if forced.is_some() => (None, forced.unwrap_or(RefKind::Default)),
+                (None, Some(d)) => (None, classify(d)),
+                (None, None) => return,
+            };
+            out.push(RemoteSource {
+                tool: detector.tool.clone(),
+                url: url.text,
+                reference,
+                kind,
+                command: command.span.clone(),
+                unresolved,
+                pinnable: detector.pinnable,
+                pinned_by: None,
+            });
+        };
+    let (option_ref, option_kind) = ref_option.map_or((None, None), |(v, k)| (Some(v), k));
+    match &detector.url {
+        UrlFrom::Positional => {
+            let Some(url) = positionals
+                .first()
+                .copied()
+                .or(detector.default_url.as_deref())
+            else {
+                return;
+            };
+            let expanded = scope.expand(url).text;
+            if let Some(pattern) = &detector.positional_pattern {
+                if !pattern.is_match(url)
+                    || (!expanded.contains('$') && !pattern.is_match(&expanded))
+                {
+                    return;
+                }
+            }
+            let positional_ref = detector
+                .ref_positional
+                .and_then(|n| positionals.get(n - 1).copied());
+            let reference = option_ref.or(positional_ref);
+            push(url, reference, option_kind, detector.default_ref.as_deref());
+        }
+        UrlFrom::Option(_) => {
+            if let Some(url) = option_url {
+                push(
+                    url,
+                    option_ref,
+                    option_kind,
+                    detector.default_ref.as_deref(),
+                );
+            }
+        }
+        UrlFrom::Forms => {
+            for word in args {
+                let expanded = scope.expand(&word.text).text;
+                if let Some((url, reference, form)) = match_forms(detectors, detector, &expanded) {
+                    let (reference, forced) = match reference {
+                        Some(r) => (Some(r), form.ref_kind),
+                        None => (
+                            option_ref.map(str::to_string),
+                            option_kind.or(form.ref_kind),
+                        ),
+                    };
+                    let default = form
+                        .default_ref
+                        .as_deref()
+                        .or(detector.default_ref.as_deref());
+                    push(&url, reference.as_deref(), forced, default);
+                }
+            }
+        }
+    }
+}
+
+/// The first of the detector's forms that matches `word`: the repository URL, the ref, and the form.
+fn match_forms<'d>(
+    detectors: &'d Detectors,
+    detector: &Detector,
+    word: &str,
+) -> Option<(String, Option<String>, &'d Form)> {
+    detector
+        .forms
+        .iter()
+        .map(|&f| &detectors.forms[f])
+        .find_map(|form| {
+            if form.require.as_ref().is_some_and(|r| !r.is_match(word))
+                || form.exclude.as_ref().is_some_and(|r| r.is_match(word))
+            {
+                return None;
+            }
+            let caps = form.pattern.captures(word)?;
+            let url = match (&form.template, caps.name("url")) {
+                (Some(template), _) => {
+                    let mut url = template.clone();
+                    for name in form.pattern.capture_names().flatten() {
+                        let value = caps.name(name).map_or("", |m| m.as_str());
+                        url = url.replace(&format!("{{{name}}}"), value);
+                    }
+                    url
+                }
+                (None, Some(url)) => url.as_str().to_string(),
+                (None, None) => return None,
+            };
+            let reference = caps
+                .name("ref")
+                .map(|m| m.as_str().to_string())
+                .filter(|r| !r.is_empty());
+            Some((url, reference, form))
+        })
+}
+
+/// `git checkout <ref>`, `git reset --hard <ref>`, `git switch --detach <ref>` (with `-C dir` allowed).
+fn checkout(command: &SimpleCommand, args: &[Word], scope: &Scope) -> Option<Checkout> {
+    let mut rest = args.iter().map(|w| w.text.as_str()).peekable();
+    while let Some(&word) = rest.peek() {
+        match word {
+            "-C" | "-c" => {
+                rest.next();
+                rest.next();
+            }
+            w if w.starts_with('-') => {
+                rest.next();
+            }
+            _ => break,
+        }
+    }
+    let sub = rest.next()?;
+    let operands: Vec<&str> = rest.collect();
+    let target = match sub {
+        "checkout" | "switch" => {
+            if operands
+                .iter()
+                .any(|o| matches!(*o, "-b" | "-B" | "-c" | "-C" | "--" | "--orphan"))
+            {
+                return None;
+            }
+            operands.iter().find(|o| !o.starts_with('-'))?
+        }
+        "reset" if operands.contains(&"--hard") => operands.iter().find(|o| !o.starts_with('-'))?,
+        _ => return None,
+    };
+    // `git fetch origin <sha> && git checkout FETCH_HEAD`: the fetch already names what is checked out.
+    if matches!(*target, "FETCH_HEAD" | "HEAD" | "ORIG_HEAD") {
+        return None;
+    }
+    let expanded = scope.expand(target);
+    let kind = if expanded.unresolved.is_empty() {
+        classify(&expanded.text)
+    } else {
+        RefKind::Unresolved
+    };
+    Some(Checkout {
+        command: command.span.clone(),
+        reference: expanded.text,
+        kind,
+    })
+}
+
+#[cfg(test)]
+mod tests;

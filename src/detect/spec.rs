@@ -1,0 +1,297 @@
+//! The detector data of `rules/detectors.toml`, compiled once.
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use super::refs::RefKind;
+
+/// How a detector finds the remote's URL among a command's arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlFrom {
+    Positional,
+    Option(String),
+    Forms,
+}
+
+/// One detector: the commands it matches and how it reads the remote out of them.
+#[derive(Debug)]
+pub struct Detector {
+    pub id: String,
+    pub tool: String,
+    /// Each entry is the program followed by its subcommand words (`["uv", "pip", "install"]`).
+    pub commands: Vec<Vec<String>>,
+    pub url: UrlFrom,
+    pub positional_pattern: Option<Regex>,
+    pub value_options: Vec<String>,
+    pub ref_options: BTreeMap<String, Option<RefKind>>,
+    pub ref_positional: Option<usize>,
+    pub default_url: Option<String>,
+    pub default_ref: Option<String>,
+    pub pinnable: bool,
+    pub forms: Vec<usize>,
+}
+
+/// A URL shape shared by several detectors.
+#[derive(Debug)]
+pub struct Form {
+    pub id: String,
+    pub pattern: Regex,
+    pub require: Option<Regex>,
+    pub exclude: Option<Regex>,
+    pub template: Option<String>,
+    pub ref_kind: Option<RefKind>,
+    pub default_ref: Option<String>,
+}
+
+/// A cache bust that is not a build arg (an `ADD` whose content changes when the remote moves).
+#[derive(Debug)]
+pub struct BustIdiom {
+    pub id: String,
+    pub pattern: Regex,
+}
+
+/// Everything `rules/detectors.toml` (and a user's extra detectors) describe.
+#[derive(Debug)]
+pub struct Detectors {
+    pub detectors: Vec<Detector>,
+    pub forms: Vec<Form>,
+    pub bust_idioms: Vec<BustIdiom>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawFile {
+    #[serde(default, rename = "detector")]
+    detectors: Vec<RawDetector>,
+    #[serde(default, rename = "form")]
+    forms: Vec<RawForm>,
+    #[serde(default, rename = "bust-idiom")]
+    bust_idioms: Vec<RawIdiom>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawDetector {
+    id: String,
+    tool: String,
+    commands: Vec<String>,
+    url: String,
+    #[serde(default)]
+    positional_pattern: Option<String>,
+    #[serde(default)]
+    value_options: Vec<String>,
+    #[serde(default)]
+    ref_options: BTreeMap<String, String>,
+    #[serde(default)]
+    ref_positional: Option<usize>,
+    #[serde(default)]
+    default_url: Option<String>,
+    #[serde(default)]
+    default_ref: Option<String>,
+    #[serde(default)]
+    pinnable: bool,
+    #[serde(default)]
+    forms: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawForm {
+    id: String,
+    pattern: String,
+    #[serde(default)]
+    require: Option<String>,
+    #[serde(default)]
+    exclude: Option<String>,
+    #[serde(default)]
+    template: Option<String>,
+    #[serde(default)]
+    ref_kind: Option<String>,
+    #[serde(default)]
+    default_ref: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawIdiom {
+    id: String,
+    pattern: String,
+}
+
+const BUILTIN: &str = include_str!("../../rules/detectors.toml");
+
+impl Detectors {
+    /// The detectors shipped with cachebust.
+    pub fn builtin() -> &'static Detectors {
+        static BUILTIN_DETECTORS: OnceLock<Detectors> = OnceLock::new();
+        BUILTIN_DETECTORS.get_or_init(|| {
+            Detectors::from_toml(BUILTIN).expect("rules/detectors.toml is checked by the tests")
+        })
+    }
+
+    /// Compiles detector data; the error names the entry and field at fault.
+    pub fn from_toml(text: &str) -> Result<Detectors, String> {
+        let raw: RawFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let forms = raw
+            .forms
+            .into_iter()
+            .map(compile_form)
+            .collect::<Result<Vec<_>, _>>()?;
+        let detectors = raw
+            .detectors
+            .into_iter()
+            .map(|d| compile_detector(d, &forms))
+            .collect::<Result<Vec<_>, _>>()?;
+        let bust_idioms = raw
+            .bust_idioms
+            .into_iter()
+            .map(|i| {
+                Ok(BustIdiom {
+                    pattern: regex(&i.id, "pattern", &i.pattern)?,
+                    id: i.id,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Detectors {
+            detectors,
+            forms,
+            bust_idioms,
+        })
+    }
+}
+
+fn regex(id: &str, field: &str, pattern: &str) -> Result<Regex, String> {
+    Regex::new(pattern).map_err(|e| format!("`{id}`: invalid `{field}`: {e}"))
+}
+
+fn ref_kind(id: &str, text: &str) -> Result<Option<RefKind>, String> {
+    match text {
+        "auto" => Ok(None),
+        "branch" => Ok(Some(RefKind::Branch)),
+        "tag" => Ok(Some(RefKind::Tag)),
+        "commit" => Ok(Some(RefKind::Commit)),
+        "latest" => Ok(Some(RefKind::Latest)),
+        other => Err(format!(
+            "`{id}`: unknown ref kind `{other}` (expected auto, branch, tag, commit or latest)"
+        )),
+    }
+}
+
+fn compile_form(raw: RawForm) -> Result<Form, String> {
+    let pattern = regex(&raw.id, "pattern", &raw.pattern)?;
+    let names: Vec<&str> = pattern.capture_names().flatten().collect();
+    if !(names.contains(&"url") || (names.contains(&"path") && raw.template.is_some())) {
+        return Err(format!(
+            "`{}`: the pattern needs a `url` group, or a `path` group and a `template`",
+            raw.id
+        ));
+    }
+    Ok(Form {
+        require: raw
+            .require
+            .as_deref()
+            .map(|p| regex(&raw.id, "require", p))
+            .transpose()?,
+        exclude: raw
+            .exclude
+            .as_deref()
+            .map(|p| regex(&raw.id, "exclude", p))
+            .transpose()?,
+        ref_kind: raw
+            .ref_kind
+            .as_deref()
+            .map(|k| ref_kind(&raw.id, k))
+            .transpose()?
+            .flatten(),
+        template: raw.template,
+        default_ref: raw.default_ref,
+        pattern,
+        id: raw.id,
+    })
+}
+
+fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String> {
+    let id = raw.id;
+    let url = match raw.url.as_str() {
+        "positional" => UrlFrom::Positional,
+        "forms" => UrlFrom::Forms,
+        other => match other.strip_prefix("option:") {
+            Some(option) if option.starts_with('-') => UrlFrom::Option(option.to_string()),
+            _ => {
+                return Err(format!(
+                    "`{id}`: `url` must be \"positional\", \"forms\" or \"option:--NAME\", not `{other}`"
+                ))
+            }
+        },
+    };
+    let forms = raw
+        .forms
+        .iter()
+        .map(|name| {
+            forms
+                .iter()
+                .position(|f| &f.id == name)
+                .ok_or_else(|| format!("`{id}`: unknown form `{name}`"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if url == UrlFrom::Forms && forms.is_empty() {
+        return Err(format!("`{id}`: `url = \"forms\"` needs a `forms` list"));
+    }
+    let commands: Vec<Vec<String>> = raw
+        .commands
+        .iter()
+        .map(|c| c.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .filter(|words| !words.is_empty())
+        .collect();
+    if commands.is_empty() {
+        return Err(format!("`{id}`: `commands` is empty"));
+    }
+    let ref_options = raw
+        .ref_options
+        .iter()
+        .map(|(option, kind)| Ok((option.clone(), ref_kind(&id, kind)?)))
+        .collect::<Result<BTreeMap<_, _>, String>>()?;
+    Ok(Detector {
+        positional_pattern: raw
+            .positional_pattern
+            .as_deref()
+            .map(|p| regex(&id, "positional-pattern", p))
+            .transpose()?,
+        tool: raw.tool,
+        commands,
+        url,
+        value_options: raw.value_options,
+        ref_options,
+        ref_positional: raw.ref_positional,
+        default_url: raw.default_url,
+        default_ref: raw.default_ref.filter(|r| !r.is_empty()),
+        pinnable: raw.pinnable,
+        forms,
+        id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_data_compiles() {
+        let d = Detectors::builtin();
+        assert!(d.detectors.iter().any(|d| d.id == "git-clone"));
+        assert!(d.forms.len() > 10);
+    }
+
+    #[test]
+    fn bad_data_names_the_entry() {
+        let err = Detectors::from_toml(
+            "[[detector]]\nid = \"x\"\ntool = \"x\"\ncommands = [\"x\"]\nurl = \"forms\"\nforms = [\"nope\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(err, "`x`: unknown form `nope`");
+        let err = Detectors::from_toml("[[form]]\nid = \"f\"\npattern = \"(\"\n").unwrap_err();
+        assert!(err.starts_with("`f`: invalid `pattern`"), "{err}");
+    }
+}

@@ -1,0 +1,485 @@
+//! Every detector and URL form, one line each: the RUN text and the sources it must yield.
+use super::refs::RefKind::{self, *};
+use crate::checks::Analysis;
+use crate::model::build_dockerfile;
+use crate::parse::dockerfile::parse_dockerfile;
+use crate::settings::Settings;
+use crate::source::SourceFile;
+
+/// The (tool, url, ref, kind) of every source found in `dockerfile`.
+fn sources(dockerfile: &str) -> Vec<(String, String, Option<String>, RefKind)> {
+    let file = SourceFile::new("Dockerfile".into(), "Dockerfile".into(), dockerfile.into());
+    let ast = parse_dockerfile(&file).expect("test Dockerfiles parse");
+    let settings = Settings::default();
+    let analysis = Analysis::new(&file, build_dockerfile(&file, &ast), &settings);
+    analysis
+        .layers
+        .iter()
+        .flat_map(|l| l.sources.iter())
+        .map(|s| (s.tool.clone(), s.url.clone(), s.reference.clone(), s.kind))
+        .collect()
+}
+
+fn run(line: &str) -> Vec<(String, String, Option<String>, RefKind)> {
+    sources(&format!("FROM base\n{line}\n"))
+}
+
+fn one(line: &str, tool: &str, url: &str, reference: Option<&str>, kind: RefKind) {
+    assert_eq!(
+        run(line),
+        vec![(
+            tool.to_string(),
+            url.to_string(),
+            reference.map(str::to_string),
+            kind
+        )],
+        "{line}"
+    );
+}
+
+#[test]
+fn git_clone() {
+    let url = "https://github.com/acme/toolkit.git";
+    one(
+        &format!("RUN git clone {url} /src"),
+        "git clone",
+        url,
+        None,
+        Default,
+    );
+    one(
+        &format!("RUN git clone --depth 1 -b main {url} /src"),
+        "git clone",
+        url,
+        Some("main"),
+        Branch,
+    );
+    one(
+        &format!("RUN git clone --branch=v1.2.3 {url}"),
+        "git clone",
+        url,
+        Some("v1.2.3"),
+        Tag,
+    );
+    one(
+        &format!("RUN git -C /opt clone -c http.sslVerify=false {url}"),
+        "git clone",
+        url,
+        None,
+        Default,
+    );
+    one(
+        &format!("RUN sudo -u app git clone {url}"),
+        "git clone",
+        url,
+        None,
+        Default,
+    );
+    one(
+        "RUN git clone git@github.com:acme/toolkit.git",
+        "git clone",
+        "git@github.com:acme/toolkit.git",
+        None,
+        Default,
+    );
+    one(
+        &format!("RUN [\"git\", \"clone\", \"-b\", \"dev\", \"{url}\"]"),
+        "git clone",
+        url,
+        Some("dev"),
+        Branch,
+    );
+    one(
+        &format!("RUN sh -c \"git clone -b dev {url}\""),
+        "git clone",
+        url,
+        Some("dev"),
+        Branch,
+    );
+    one(
+        &format!("RUN [\"/bin/bash\", \"-c\", \"git clone {url}\"]"),
+        "git clone",
+        url,
+        None,
+        Default,
+    );
+}
+
+#[test]
+fn git_clone_pins() {
+    let url = "https://github.com/acme/toolkit.git";
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    one(
+        &format!("RUN git clone {url} /src && cd /src && git checkout {sha}"),
+        "git clone",
+        url,
+        Some(sha),
+        Commit,
+    );
+    one(
+        &format!("RUN git clone {url} /src && git -C /src reset --hard {sha}"),
+        "git clone",
+        url,
+        Some(sha),
+        Commit,
+    );
+    // A later RUN of the same stage pins the clone too.
+    let later = sources(&format!(
+        "FROM b\nRUN git clone {url} /src\nWORKDIR /src\nRUN git checkout {sha}\n"
+    ));
+    assert_eq!(later[0].3, Commit);
+    // Checking out a branch after the clone names the branch.
+    one(
+        &format!("RUN git clone {url} /s && cd /s && git checkout develop"),
+        "git clone",
+        url,
+        Some("develop"),
+        Branch,
+    );
+    // A pin commented out inside a continuation is no pin.
+    let commented = sources(&format!(
+        "FROM b\nRUN git clone {url} /s \\\n#  && git -C /s checkout {sha}\n  && make\n"
+    ));
+    assert_eq!(commented[0].3, Default);
+}
+
+#[test]
+fn local_clones_are_not_remote() {
+    assert!(run("RUN git clone /local/repo /src").is_empty());
+    assert!(run("RUN git clone ../repo /src").is_empty());
+}
+
+#[test]
+fn git_pull_and_fetch() {
+    let found = run("RUN cd /src && git pull");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].3, Default);
+    one(
+        "RUN git fetch origin 0123abcd && git checkout FETCH_HEAD",
+        "git pull",
+        "origin",
+        Some("0123abcd"),
+        Commit,
+    );
+    one(
+        "RUN git pull origin develop",
+        "git pull",
+        "origin",
+        Some("develop"),
+        Branch,
+    );
+}
+
+#[test]
+fn args_and_env_resolve_into_urls_and_refs() {
+    let found = sources("ARG BRANCH=main\nFROM b\nARG BRANCH\nARG REPO=https://github.com/acme/x.git\nRUN git clone -b ${BRANCH} $REPO\n");
+    assert_eq!(
+        found,
+        vec![(
+            "git clone".into(),
+            "https://github.com/acme/x.git".into(),
+            Some("main".into()),
+            Branch
+        )]
+    );
+    let found = sources("FROM b\nENV SHA=0123456789abcdef0123456789abcdef01234567\nRUN pip install git+https://github.com/a/b@${SHA}\n");
+    assert_eq!(found[0].3, Commit);
+    let found = sources("FROM b\nARG REF\nRUN pip install git+https://github.com/a/b@${REF}\n");
+    assert_eq!(found[0].3, Unresolved);
+    // A global arg is not visible in a stage that does not re-declare it.
+    let found =
+        sources("ARG REF=v1.0.0\nFROM b\nRUN pip install git+https://github.com/a/b@${REF}\n");
+    assert_eq!(found[0].3, Unresolved);
+}
+
+#[test]
+fn pip() {
+    let url = "https://github.com/acme/lib.git";
+    one(
+        &format!("RUN pip install git+{url}@develop"),
+        "pip install",
+        url,
+        Some("develop"),
+        Branch,
+    );
+    one(
+        &format!("RUN pip3 install --no-cache-dir git+{url}"),
+        "pip install",
+        url,
+        None,
+        Default,
+    );
+    one(
+        &format!("RUN python3 -m pip install -e git+{url}@main#egg=lib"),
+        "pip install",
+        url,
+        Some("main"),
+        Branch,
+    );
+    one(
+        &format!("RUN uv pip install 'lib @ git+{url}@v2.0'"),
+        "pip install",
+        url,
+        Some("v2.0"),
+        Tag,
+    );
+    one(
+        &format!("RUN pipx install git+{url}"),
+        "pip install",
+        url,
+        None,
+        Default,
+    );
+    one(
+        "RUN pip install git+https://user:tok@gitlab.example.com/g/p.git@main",
+        "pip install",
+        "https://user:tok@gitlab.example.com/g/p.git",
+        Some("main"),
+        Branch,
+    );
+    one(
+        "RUN pip install https://github.com/acme/lib/archive/refs/heads/main.zip",
+        "pip install",
+        "https://github.com/acme/lib",
+        Some("main"),
+        Branch,
+    );
+    one(
+        "RUN uv add git+https://github.com/acme/lib --branch main",
+        "pip install",
+        "https://github.com/acme/lib",
+        Some("main"),
+        Branch,
+    );
+    one(
+        "RUN pdm add git+https://github.com/acme/lib@0123abc",
+        "pip install",
+        "https://github.com/acme/lib",
+        Some("0123abc"),
+        Commit,
+    );
+    assert!(run("RUN pip install requests==2.31 flask").is_empty());
+    assert!(run("RUN pip download git+https://github.com/acme/lib").is_empty());
+}
+
+#[test]
+fn poetry() {
+    one(
+        "RUN poetry add git+https://github.com/acme/lib.git#develop",
+        "poetry add",
+        "https://github.com/acme/lib.git",
+        Some("develop"),
+        Branch,
+    );
+    one(
+        "RUN poetry add https://github.com/acme/lib.git",
+        "poetry add",
+        "https://github.com/acme/lib.git",
+        None,
+        Default,
+    );
+    assert!(run("RUN poetry add requests").is_empty());
+}
+
+#[test]
+fn npm() {
+    one(
+        "RUN npm install github:acme/ui",
+        "npm install",
+        "https://github.com/acme/ui.git",
+        None,
+        Default,
+    );
+    one(
+        "RUN npm i -g acme/ui#main",
+        "npm install",
+        "https://github.com/acme/ui.git",
+        Some("main"),
+        Branch,
+    );
+    one(
+        "RUN yarn add git+https://github.com/acme/ui.git#v1.2.0",
+        "npm install",
+        "https://github.com/acme/ui.git",
+        Some("v1.2.0"),
+        Tag,
+    );
+    one(
+        "RUN pnpm add ui@gitlab:acme/ui",
+        "npm install",
+        "https://gitlab.com/acme/ui.git",
+        None,
+        Default,
+    );
+    one(
+        "RUN npm install https://github.com/acme/ui",
+        "npm install",
+        "https://github.com/acme/ui",
+        None,
+        Default,
+    );
+    one(
+        "RUN npm install https://github.com/acme/ui/tarball/main",
+        "npm install",
+        "https://github.com/acme/ui.git",
+        Some("main"),
+        Branch,
+    );
+    assert!(run("RUN npm install @types/node express@4 ./local ../x lib.tgz").is_empty());
+    assert!(run("RUN npm ci").is_empty());
+}
+
+#[test]
+fn cargo() {
+    let url = "https://github.com/acme/tool";
+    one(
+        &format!("RUN cargo install --git {url}"),
+        "cargo install",
+        url,
+        None,
+        Default,
+    );
+    one(
+        &format!("RUN cargo install --locked --git {url} tool"),
+        "cargo install",
+        url,
+        None,
+        Default,
+    );
+    one(
+        &format!("RUN cargo install --git={url} --branch dev"),
+        "cargo install",
+        url,
+        Some("dev"),
+        Branch,
+    );
+    one(
+        &format!("RUN cargo install --git {url} --tag 1.0.0"),
+        "cargo install",
+        url,
+        Some("1.0.0"),
+        Tag,
+    );
+    one(
+        &format!("RUN cargo install --git {url} --rev abcdef1"),
+        "cargo install",
+        url,
+        Some("abcdef1"),
+        Commit,
+    );
+    assert!(run("RUN cargo install ripgrep --version 14.1.0").is_empty());
+    assert!(run("RUN cargo install --path .").is_empty());
+}
+
+#[test]
+fn go() {
+    one(
+        "RUN go install golang.org/x/tools/gopls@latest",
+        "go install",
+        "golang.org/x/tools/gopls",
+        Some("latest"),
+        Latest,
+    );
+    one(
+        "RUN go install github.com/acme/cmd/x@main",
+        "go install",
+        "github.com/acme/cmd/x",
+        Some("main"),
+        Branch,
+    );
+    one(
+        "RUN go install github.com/acme/cmd/x@v1.4.2",
+        "go install",
+        "github.com/acme/cmd/x",
+        Some("v1.4.2"),
+        Tag,
+    );
+    one(
+        "RUN go get github.com/acme/lib",
+        "go get",
+        "github.com/acme/lib",
+        None,
+        Latest,
+    );
+    assert!(run("RUN go install ./cmd/... && go build -o /bin/x .").is_empty());
+}
+
+#[test]
+fn downloads() {
+    let gh = "https://github.com/acme/tool";
+    one(
+        &format!("RUN curl -fsSL {gh}/archive/refs/heads/main.tar.gz | tar xz"),
+        "curl",
+        gh,
+        Some("main"),
+        Branch,
+    );
+    one(
+        &format!("RUN wget -O t.zip {gh}/archive/main.zip"),
+        "curl",
+        gh,
+        Some("main"),
+        Branch,
+    );
+    one(
+        &format!("RUN curl -L {gh}/archive/v1.2.tar.gz -o t.tgz"),
+        "curl",
+        gh,
+        Some("v1.2"),
+        Tag,
+    );
+    one(
+        "RUN curl -fsSL https://raw.githubusercontent.com/acme/tool/master/install.sh | sh",
+        "curl",
+        "https://github.com/acme/tool.git",
+        Some("master"),
+        Branch,
+    );
+    one(
+        "RUN curl -o x https://gitlab.com/g/p/-/archive/main/p-main.tar.gz",
+        "curl",
+        "https://gitlab.com/g/p",
+        Some("main"),
+        Branch,
+    );
+    one(
+        "RUN curl -s https://api.github.com/repos/acme/tool/releases/latest | jq -r .tag_name",
+        "curl",
+        "https://github.com/acme/tool.git",
+        None,
+        Latest,
+    );
+    one(
+        &format!("RUN wget {gh}/releases/latest/download/tool.tgz"),
+        "curl",
+        gh,
+        None,
+        Latest,
+    );
+    assert!(run(&format!(
+        "RUN curl -fsSLO {gh}/releases/download/v1.2.3/tool.tgz"
+    ))
+    .is_empty());
+    assert!(run("RUN curl -fsSL https://example.com/install.sh | sh").is_empty());
+}
+
+#[test]
+fn strings_and_comments_are_not_commands() {
+    assert!(run("RUN echo \"git clone https://github.com/a/b\" > /notes").is_empty());
+    assert!(run("RUN printf 'pip install git+https://github.com/a/b\\n'").is_empty());
+    assert!(run("RUN make # git clone https://github.com/a/b").is_empty());
+}
+
+#[test]
+fn heredocs_onbuild_and_powershell() {
+    let found =
+        sources("FROM b\nRUN <<EOF\nset -e\ngit clone -b main https://github.com/a/b.git\nEOF\n");
+    assert_eq!(found[0].2.as_deref(), Some("main"));
+    let file =
+        sources("FROM b\nRUN <<EOF cat > /etc/notes\ngit clone https://github.com/a/b.git\nEOF\n");
+    assert!(file.is_empty(), "a heredoc written to a file is not run");
+    let found = sources("FROM b\nONBUILD RUN git clone https://github.com/a/b.git\n");
+    assert_eq!(found.len(), 1);
+    let found = sources("# escape=`\nFROM b\nSHELL [\"powershell\", \"-Command\"]\nRUN git clone `\n    -b main https://github.com/a/b.git C:\\src\n");
+    assert_eq!(found[0].2.as_deref(), Some("main"));
+}

@@ -1,0 +1,16 @@
+//! cachebust finds Dockerfile layers that fetch a mutable remote (a branch, `latest`) and are served stale
+//! from Docker's build cache, checks whether a cache-bust build arg really covers them, and fixes them.
+//!
+//! The pipeline, one way: `source` → `parse` → `model` → `detect` → `checks` → `report`.
+pub mod catalogue;
+pub mod checks;
+pub mod cli;
+pub mod detect;
+pub mod discover;
+pub mod finding;
+pub mod lint;
+pub mod model;
+pub mod parse;
+pub mod report;
+pub mod settings;
+pub mod source;

@@ -1,0 +1,57 @@
+//! Reads one file and runs the checks on it.
+use std::path::Path;
+
+use crate::checks::check_dockerfile;
+use crate::finding::{Finding, Severity};
+use crate::settings::Settings;
+use crate::source::SourceFile;
+
+/// A linted file and what was found in it.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub file: SourceFile,
+    pub findings: Vec<Finding>,
+}
+
+/// Reads and lints a Dockerfile. Unreadable files are an error; text that is not UTF-8 is a CB000 finding.
+pub fn lint_path(path: &Path, display: String, settings: &Settings) -> std::io::Result<FileReport> {
+    let bytes = std::fs::read(path)?;
+    Ok(lint_bytes(path, display, bytes, settings))
+}
+
+/// Lints a Dockerfile's bytes.
+pub fn lint_bytes(path: &Path, display: String, bytes: Vec<u8>, settings: &Settings) -> FileReport {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let file = SourceFile::new(path.to_path_buf(), display, text);
+            let findings = check_dockerfile(&file, settings);
+            FileReport { file, findings }
+        }
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            // The lossy text has the same bytes up to the first invalid sequence.
+            let file = SourceFile::new(path.to_path_buf(), display, text);
+            let end = file.text[at..]
+                .chars()
+                .next()
+                .map_or(at, |c| at + c.len_utf8());
+            let finding = Finding {
+                code: "CB000",
+                severity: Severity::Error,
+                message: format!(
+                    "cannot parse this file: it is not UTF-8 text (invalid byte at offset {at})"
+                ),
+                span: at..end,
+                label: "not UTF-8".into(),
+                related: Vec::new(),
+                help: "Save the file as UTF-8; Docker reads Dockerfiles as UTF-8.".into(),
+                fix: None,
+            };
+            FileReport {
+                file,
+                findings: vec![finding],
+            }
+        }
+    }
+}

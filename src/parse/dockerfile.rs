@@ -1,0 +1,93 @@
+//! Parses a Dockerfile with `parse-dockerfile`, translating its errors to byte spans of the original text.
+use std::ops::Range;
+
+use crate::source::SourceFile;
+
+/// Why a file could not be parsed, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// Parses the file's text after its byte order mark. Spans in the returned tree are relative to that
+/// text: add [`SourceFile::bom_len`] to get offsets into the file.
+pub fn parse_dockerfile(
+    file: &SourceFile,
+) -> Result<parse_dockerfile::Dockerfile<'_>, SyntaxError> {
+    let bom = file.bom_len();
+    let text = &file.text[bom..];
+    parse_dockerfile::parse(text).map_err(|error| {
+        // The crate reports `… at line L column C`; its Debug form carries the bare message.
+        let shown = error.to_string();
+        let (message, line, column) = split_position(&shown);
+        let start = offset_of(text, line, column) + bom;
+        let end = token_end(&file.text, start);
+        SyntaxError {
+            span: start..end,
+            message: message.to_string(),
+        }
+    })
+}
+
+/// Splits `msg at line L column C` into its parts (line and column 1-based; 1:1 when absent).
+fn split_position(shown: &str) -> (&str, usize, usize) {
+    let Some(at) = shown.rfind(" at line ") else {
+        return (shown, 1, 1);
+    };
+    let mut numbers = shown[at + 9..]
+        .split(" column ")
+        .map(|n| n.trim().parse::<usize>().ok());
+    match (numbers.next().flatten(), numbers.next().flatten()) {
+        (Some(line), Some(column)) => (&shown[..at], line, column),
+        _ => (shown, 1, 1),
+    }
+}
+
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    text[start..line_end]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line_end, |(i, _)| start + i)
+}
+
+/// The end of the word starting at `start` (at least one character, unless at the end of the text).
+fn token_end(text: &str, start: usize) -> usize {
+    let rest = &text[start..];
+    let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let len = if len == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        len
+    };
+    start + len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_err(text: &str) -> SyntaxError {
+        let file = SourceFile::new("Dockerfile".into(), "Dockerfile".into(), text.into());
+        parse_dockerfile(&file).unwrap_err()
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_word() {
+        let text = "\u{feff}FROM a\nBOGUS x\n";
+        let err = parse_err(text);
+        assert_eq!(&text[err.span.clone()], "BOGUS");
+        assert_eq!(err.message, "unknown instruction 'BOGUS'");
+        let err = parse_err("RUN x\n");
+        assert_eq!(err.span, 0..3);
+        assert_eq!(err.message, "expected FROM");
+    }
+}

@@ -1,0 +1,116 @@
+//! The human view: miette's graphical report per finding, then a summary.
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+
+use super::Style;
+use crate::catalogue::known;
+use crate::finding::{Applicability, Severity};
+use crate::lint::FileReport;
+
+pub fn render_full(reports: &[FileReport], style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
+    let mut out = String::new();
+    for report in reports.iter().filter(|r| !r.findings.is_empty()) {
+        // One shared copy of the text per file; miette needs an owned source.
+        let source = std::sync::Arc::new(report.file.text.clone());
+        for f in &report.findings {
+            let mut labels = vec![LabeledSpan::new_primary_with_span(
+                Some(f.label.clone()),
+                f.span.clone(),
+            )];
+            labels.extend(
+                f.related
+                    .iter()
+                    .map(|l| LabeledSpan::new_with_span(Some(l.text.clone()), l.span.clone())),
+            );
+            let mut help = f.help.clone();
+            if let Some(fix) = &f.fix {
+                let how = match fix.applicability {
+                    Applicability::Safe => "--fix",
+                    Applicability::Unsafe => "--fix --unsafe-fixes",
+                };
+                let _ = write!(help, "\nfix ({how}): {}", fix.title);
+            }
+            let diagnostic =
+                MietteDiagnostic::new(format!("{} {}: {}", f.code, known(f.code).name, f.message))
+                    .with_severity(match f.severity {
+                        Severity::Error => miette::Severity::Error,
+                        Severity::Warning => miette::Severity::Warning,
+                        Severity::Info => miette::Severity::Advice,
+                    })
+                    .with_labels(labels)
+                    .with_help(help);
+            let report = miette::Report::new(diagnostic).with_source_code(NamedSource::new(
+                &report.file.display,
+                SharedText(source.clone()),
+            ));
+            let _ = handler.render_report(&mut out, report.as_ref());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `Found 3 findings in 2 of 5 files (2 fixable with --fix).` plus a count per code.
+pub fn render_summary(reports: &[FileReport], fixable: usize, unsafe_fixable: usize) -> String {
+    let total: usize = reports.iter().map(|r| r.findings.len()).sum();
+    let files = reports.len();
+    let noun = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    if total == 0 {
+        return format!("No findings in {} checked.\n", noun(files, "file", "files"));
+    }
+    let with = reports.iter().filter(|r| !r.findings.is_empty()).count();
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in reports.iter().flat_map(|r| &r.findings) {
+        *by_code.entry(f.code).or_default() += 1;
+    }
+    let mut out = format!(
+        "Found {} in {with} of {} checked",
+        noun(total, "finding", "findings"),
+        noun(files, "file", "files")
+    );
+    if fixable > 0 || unsafe_fixable > 0 {
+        let _ = write!(out, " ({fixable} fixable with `--fix`");
+        if unsafe_fixable > 0 {
+            let _ = write!(out, ", {unsafe_fixable} more with `--unsafe-fixes`");
+        }
+        out.push(')');
+    }
+    out.push_str(".\n");
+    for (code, n) in by_code {
+        let _ = writeln!(out, "  {n:>4}  {code} {}", known(code).name);
+    }
+    out
+}
+
+/// Text shared between the reports of one file.
+#[derive(Debug)]
+struct SharedText(std::sync::Arc<String>);
+
+impl miette::SourceCode for SharedText {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        self.0
+            .as_str()
+            .read_span(span, context_lines_before, context_lines_after)
+    }
+}

@@ -1,0 +1,139 @@
+//! A file as read from disk: its bytes as text, the path to show, and byte → line:column conversion.
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// A text file that is being linted. Every span in the program is a byte range of `text`.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Where the file lives (used for reading and writing).
+    pub path: PathBuf,
+    /// The path as the user would type it (relative to the working directory when under it).
+    pub display: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            path,
+            display,
+            text,
+            line_starts,
+        }
+    }
+
+    /// The length of a UTF-8 byte order mark at the start of the text (0 or 3).
+    pub fn bom_len(&self) -> usize {
+        if self.text.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        }
+    }
+
+    /// The 1-based line and character column of byte `offset` (clamped to the text).
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let mut start = self.line_starts[line];
+        if line == 0 {
+            start = start.max(self.bom_len().min(offset));
+        }
+        let column = self.text[start..offset].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// The byte offset of a 1-based line and column, clamped to the text.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let end = self.line_end(start);
+        self.text[start..end]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(end, |(i, _)| start + i)
+    }
+
+    /// The byte range of the line holding `offset`, without its line ending.
+    pub fn line_range(&self, offset: usize) -> Range<usize> {
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        start..self.line_end(start)
+    }
+
+    fn line_end(&self, start: usize) -> usize {
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        }
+    }
+
+    /// The line ending the file uses (`\r\n` when its first line ends so).
+    pub fn newline(&self) -> &'static str {
+        match self.text.find('\n') {
+            Some(i) if i > 0 && self.text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
+    }
+}
+
+/// The path as the user would type it: relative to `cwd` when under it.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let shown = path.strip_prefix(cwd).unwrap_or(path);
+    let shown = shown.strip_prefix(".").unwrap_or(shown);
+    shown.to_string_lossy().into_owned()
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("f".into(), "f".into(), text.into())
+    }
+
+    #[test]
+    fn positions_count_characters_and_skip_the_bom() {
+        let f = file("\u{feff}FROM a\r\nRUN é x\n");
+        assert_eq!(f.position(3), Position { line: 1, column: 1 });
+        let x = f.text.find('x').unwrap();
+        assert_eq!(f.position(x), Position { line: 2, column: 7 });
+        assert_eq!(f.offset(2, 7), x);
+        assert_eq!(f.newline(), "\r\n");
+        assert_eq!(&f.text[f.line_range(x)], "RUN é x");
+    }
+
+    #[test]
+    fn offsets_past_the_end_clamp() {
+        let f = file("a\nb");
+        assert_eq!(f.offset(9, 1), 3);
+        assert_eq!(f.offset(2, 9), 3);
+        assert_eq!(f.position(99), Position { line: 2, column: 2 });
+    }
+}
