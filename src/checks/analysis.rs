@@ -217,8 +217,14 @@ impl<'a> Analysis<'a> {
         let same_stage_after =
             args().find(|b| matches!(b.place, Place::Stage { stage, .. } if stage == layer.stage));
         let global = args().find(|b| b.place == Place::Global);
-        let other =
-            args().find(|b| matches!(b.place, Place::Stage { stage, .. } if stage != layer.stage));
+        // An arg of another stage was misplaced only if it busts nothing where it is.
+        let other = args().find(|b| {
+            matches!(b.place, Place::Stage { stage, .. } if stage != layer.stage)
+                && !self
+                    .layers
+                    .iter()
+                    .any(|l| self.reaches(b, l) && self.mutable_sources(l).next().is_some())
+        });
         same_stage_after
             .map(|b| (b, OutOfScope::AfterLayer))
             .or_else(|| global.map(|b| (b, OutOfScope::GlobalOnly)))
