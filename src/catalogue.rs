@@ -46,6 +46,7 @@ const RULE_FILES: &[&str] = &[
     include_str!("../rules/CB001.toml"),
     include_str!("../rules/CB002.toml"),
     include_str!("../rules/CB003.toml"),
+    include_str!("../rules/CB006.toml"),
     include_str!("../rules/CB007.toml"),
 ];
 

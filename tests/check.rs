@@ -187,3 +187,34 @@ fn a_missing_path_is_an_error_and_the_rest_is_still_checked() {
     assert_eq!(stdout(&output).lines().count(), 1);
     assert!(common::stderr(&output).contains("no/such/dir"));
 }
+
+#[test]
+fn no_output_format_prints_a_credential() {
+    let secrets = [
+        "s3cr3t-literal-token",
+        "glpat-query-secret-123",
+        "hunter2-default-password",
+    ];
+    let fixture =
+        std::fs::read_to_string(root().join("testdata/credentials-in-url/Dockerfile")).unwrap();
+    for secret in secrets {
+        assert!(fixture.contains(secret), "the fixture holds {secret}");
+    }
+    for format in ["full", "concise", "json"] {
+        let output = cachebust(
+            &root(),
+            &[
+                "check",
+                "testdata/credentials-in-url",
+                "--output-format",
+                format,
+            ],
+        );
+        assert_eq!(output.status.code(), Some(1));
+        let text = format!("{}{}", stdout(&output), common::stderr(&output));
+        assert!(text.contains("CB006"), "{format}: {text}");
+        for secret in secrets {
+            assert!(!text.contains(secret), "{format} prints {secret}:\n{text}");
+        }
+    }
+}

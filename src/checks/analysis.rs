@@ -3,10 +3,13 @@
 //! never a global ARG it does not re-declare, never an ARG declared after the layer).
 use std::ops::Range;
 
+use crate::detect::credentials::{
+    is_literal, redact_url, secret_ranges, secret_vars_in_url, vars_in_secrets,
+};
 use crate::detect::{apply_checkout, detect, Checkout, RemoteSource};
 use crate::model::scope::Scope;
 use crate::model::{Dockerfile, ItemKind};
-use crate::parse::shell::ShellKind;
+use crate::parse::shell::{ShellKind, SimpleCommand};
 use crate::settings::Settings;
 use crate::source::SourceFile;
 
@@ -40,6 +43,29 @@ pub struct Bust {
     pub repo: Option<String>,
 }
 
+/// A URL in a RUN that carries a credential into the image history and the cache key.
+#[derive(Debug, Clone)]
+pub struct SecretUse {
+    /// The word holding the URL.
+    pub span: Range<usize>,
+    /// The command's program (`git`, `pip`, `curl`).
+    pub program: String,
+    /// The URL with credentials redacted.
+    pub url: String,
+    pub how: SecretHow,
+}
+
+/// How the credential gets into the URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretHow {
+    /// Written in the Dockerfile itself.
+    Literal,
+    /// From secret-named build args or env vars (`${GIT_TOKEN}`).
+    Variables(Vec<String>),
+    /// From the default value of a build arg or env var.
+    Default,
+}
+
 /// Why a bust does not reach a layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutOfScope {
@@ -56,6 +82,7 @@ pub struct Analysis<'a> {
     pub dockerfile: Dockerfile,
     pub layers: Vec<Layer>,
     pub busts: Vec<Bust>,
+    pub secrets: Vec<SecretUse>,
 }
 
 impl<'a> Analysis<'a> {
@@ -78,6 +105,7 @@ impl<'a> Analysis<'a> {
                 repo: None,
             })
             .collect();
+        let mut secrets = Vec::new();
         let mut end_scopes: Vec<Scope> = Vec::with_capacity(dockerfile.stages.len());
         for (s, stage) in dockerfile.stages.iter().enumerate() {
             let mut scope = stage
@@ -133,6 +161,7 @@ impl<'a> Analysis<'a> {
                         }
                     }
                     ItemKind::Run(run) => {
+                        secrets.extend(run.commands.iter().flat_map(|c| secret_uses(c, &scope)));
                         let detection =
                             detect(settings.detectors, &run.commands, run.shell, &scope);
                         let pinned_here = |c: &Checkout| {
@@ -170,6 +199,7 @@ impl<'a> Analysis<'a> {
             dockerfile,
             layers,
             busts,
+            secrets,
         }
     }
 
@@ -238,6 +268,48 @@ impl<'a> Analysis<'a> {
             None => format!("stage {}", stage + 1),
         }
     }
+}
+
+/// The words of a command whose URL carries a credential.
+fn secret_uses(command: &SimpleCommand, scope: &Scope) -> Vec<SecretUse> {
+    let program = command
+        .words
+        .first()
+        .map_or_else(String::new, |w| w.text.clone());
+    command
+        .words
+        .iter()
+        .filter_map(|word| {
+            let raw = &word.text;
+            let literal = |text: &str| {
+                secret_ranges(text)
+                    .iter()
+                    .any(|(r, leak)| is_literal(&text[r.clone()], *leak))
+            };
+            let expanded = scope.expand(raw).text;
+            let mut vars = vars_in_secrets(raw);
+            for name in secret_vars_in_url(raw) {
+                if !vars.contains(&name) {
+                    vars.push(name);
+                }
+            }
+            let how = if literal(raw) {
+                SecretHow::Literal
+            } else if literal(&expanded) {
+                SecretHow::Default
+            } else if !vars.is_empty() {
+                SecretHow::Variables(vars)
+            } else {
+                return None;
+            };
+            Some(SecretUse {
+                span: word.span.clone(),
+                program: program.clone(),
+                url: redact_url(&expanded),
+                how,
+            })
+        })
+        .collect()
 }
 
 /// An `ADD` idiom bust covers only remotes of its own repository; an arg covers everything.

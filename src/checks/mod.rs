@@ -10,6 +10,7 @@ mod cb000;
 mod cb001;
 mod cb002;
 mod cb003;
+mod cb006;
 mod cb007;
 mod fixes;
 mod wording;
@@ -28,6 +29,7 @@ pub fn check_dockerfile(file: &SourceFile, settings: &Settings) -> Vec<Finding> 
     cb001::check(&analysis, &mut findings);
     cb002::check(&analysis, &mut findings);
     cb003::check(&analysis, &mut findings);
+    cb006::check(&analysis, &mut findings);
     cb007::check(&analysis, &mut findings);
     findings.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
     findings

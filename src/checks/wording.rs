@@ -1,4 +1,5 @@
 //! How remote sources and refs are described in messages and labels.
+use crate::detect::credentials::redact_url;
 use crate::detect::refs::RefKind;
 use crate::detect::RemoteSource;
 
@@ -17,9 +18,10 @@ pub fn what_it_fetches(source: &RemoteSource) -> String {
 
 /// `https://… at `main` (a branch: it moves)` for the label under the command.
 pub fn label(source: &RemoteSource) -> String {
+    let url = redact_url(&source.url);
     let at = match &source.reference {
-        Some(r) => format!("{} at `{r}`", source.url),
-        None => source.url.clone(),
+        Some(r) => format!("{url} at `{r}`"),
+        None => url,
     };
     let why = match source.kind {
         RefKind::Branch => "a branch: it moves".to_string(),

@@ -1,6 +1,7 @@
 //! Finds remote sources in RUN commands, using the detector data of `rules/detectors.toml`.
 use std::ops::Range;
 
+pub mod credentials;
 pub mod refs;
 pub mod spec;
 
@@ -22,6 +23,8 @@ pub struct RemoteSource {
     pub kind: RefKind,
     /// The simple command that fetches it.
     pub command: Range<usize>,
+    /// The word that names the remote (the command's span when the URL is implied, as for `git pull`).
+    pub url_span: Range<usize>,
     /// Variables that had no value in the URL or ref.
     pub unresolved: Vec<String>,
     /// Whether a later `git checkout <sha>` can pin it.
@@ -242,15 +245,17 @@ fn takes_value(detector: &Detector, option: &str) -> bool {
             || detector.ref_options.contains_key(option))
 }
 
-/// The value of `--opt VALUE` or `--opt=VALUE` at `args[i]`, and how many words it used.
-fn option_value<'w>(args: &'w [Word], i: usize, name: &str) -> Option<(&'w str, usize)> {
-    let word = &args[i].text;
-    if word == name {
-        return args.get(i + 1).map(|w| (w.text.as_str(), 2));
+/// The value of `--opt VALUE` or `--opt=VALUE` at `args[i]`, the word holding it, and how many words
+/// it used.
+fn option_value<'w>(args: &'w [Word], i: usize, name: &str) -> Option<(&'w str, &'w Word, usize)> {
+    let word = &args[i];
+    if word.text == name {
+        return args.get(i + 1).map(|w| (w.text.as_str(), w, 2));
     }
-    word.strip_prefix(name)
+    word.text
+        .strip_prefix(name)
         .and_then(|rest| rest.strip_prefix('='))
-        .map(|v| (v, 1))
+        .map(|v| (v, word, 1))
 }
 
 fn extract(
@@ -267,18 +272,17 @@ fn extract(
     let mut i = 0;
     while i < args.len() {
         let word = &args[i].text;
-        let by_ref = detector
-            .ref_options
-            .iter()
-            .find_map(|(name, kind)| option_value(args, i, name).map(|(v, used)| (v, *kind, used)));
+        let by_ref = detector.ref_options.iter().find_map(|(name, kind)| {
+            option_value(args, i, name).map(|(v, _, used)| (v, *kind, used))
+        });
         if let Some((value, kind, used)) = by_ref {
             ref_option = Some((value, kind));
             i += used;
             continue;
         }
         if let UrlFrom::Option(name) = &detector.url {
-            if let Some((value, used)) = option_value(args, i, name) {
-                option_url = Some(value);
+            if let Some((value, holder, used)) = option_value(args, i, name) {
+                option_url = Some((value, holder.span.clone()));
                 i += used;
                 continue;
             }
@@ -287,47 +291,52 @@ fn extract(
             i += 1 + usize::from(takes_value(detector, word));
             continue;
         }
-        positionals.push(word.as_str());
+        positionals.push(&args[i]);
         i += 1;
     }
-    let mut push =
-        |url: &str, reference: Option<&str>, forced: Option<RefKind>, default: Option<&str>| {
-            let url = scope.expand(url);
-            let reference = reference.map(|r| scope.expand(r));
-            let mut unresolved = url.unresolved.clone();
-            let (reference, kind) = match (&reference, default) {
-                (Some(r), _) if !r.unresolved.is_empty() => {
-                    unresolved.extend(r.unresolved.iter().cloned());
-                    (Some(r.text.clone()), RefKind::Unresolved)
-                }
-                (Some(r), _) => (
-                    Some(r.text.clone()),
-                    forced.unwrap_or_else(|| classify(&r.text)),
-                ),
-                (None, _) if forced.is_some() => (None, forced.unwrap_or(RefKind::Default)),
-                (None, Some(d)) => (None, classify(d)),
-                (None, None) => return,
-            };
-            out.push(RemoteSource {
-                tool: detector.tool.clone(),
-                url: url.text,
-                reference,
-                kind,
-                command: command.span.clone(),
-                unresolved,
-                pinnable: detector.pinnable,
-                pinned_by: None,
-            });
+    let mut push = |url: &str,
+                    span: Range<usize>,
+                    reference: Option<&str>,
+                    forced: Option<RefKind>,
+                    default: Option<&str>| {
+        let url = scope.expand(url);
+        if url.text.starts_with("file://") {
+            return;
+        }
+        let reference = reference.map(|r| scope.expand(r));
+        let mut unresolved = url.unresolved.clone();
+        let (reference, kind) = match (&reference, default) {
+            (Some(r), _) if !r.unresolved.is_empty() => {
+                unresolved.extend(r.unresolved.iter().cloned());
+                (Some(r.text.clone()), RefKind::Unresolved)
+            }
+            (Some(r), _) => (
+                Some(r.text.clone()),
+                forced.unwrap_or_else(|| classify(&r.text)),
+            ),
+            (None, _) if forced.is_some() => (None, forced.unwrap_or(RefKind::Default)),
+            (None, Some(d)) => (None, classify(d)),
+            (None, None) => return,
         };
+        out.push(RemoteSource {
+            tool: detector.tool.clone(),
+            url: url.text,
+            reference,
+            kind,
+            command: command.span.clone(),
+            url_span: span,
+            unresolved,
+            pinnable: detector.pinnable,
+            pinned_by: None,
+        });
+    };
     let (option_ref, option_kind) = ref_option.map_or((None, None), |(v, k)| (Some(v), k));
     match &detector.url {
         UrlFrom::Positional => {
-            let Some(url) = positionals
-                .first()
-                .copied()
-                .or(detector.default_url.as_deref())
-            else {
-                return;
+            let (url, span) = match (positionals.first(), &detector.default_url) {
+                (Some(word), _) => (word.text.as_str(), word.span.clone()),
+                (None, Some(default)) => (default.as_str(), command.span.clone()),
+                (None, None) => return,
             };
             let expanded = scope.expand(url).text;
             if let Some(pattern) = &detector.positional_pattern {
@@ -339,14 +348,22 @@ fn extract(
             }
             let positional_ref = detector
                 .ref_positional
-                .and_then(|n| positionals.get(n - 1).copied());
+                .and_then(|n| positionals.get(n - 1))
+                .map(|w| w.text.as_str());
             let reference = option_ref.or(positional_ref);
-            push(url, reference, option_kind, detector.default_ref.as_deref());
+            push(
+                url,
+                span,
+                reference,
+                option_kind,
+                detector.default_ref.as_deref(),
+            );
         }
         UrlFrom::Option(_) => {
-            if let Some(url) = option_url {
+            if let Some((url, span)) = option_url {
                 push(
                     url,
+                    span,
                     option_ref,
                     option_kind,
                     detector.default_ref.as_deref(),
@@ -368,7 +385,13 @@ fn extract(
                         .default_ref
                         .as_deref()
                         .or(detector.default_ref.as_deref());
-                    push(&url, reference.as_deref(), forced, default);
+                    push(
+                        &url,
+                        word.span.clone(),
+                        reference.as_deref(),
+                        forced,
+                        default,
+                    );
                 }
             }
         }

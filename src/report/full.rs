@@ -6,6 +6,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnost
 
 use super::Style;
 use crate::catalogue::known;
+use crate::detect::credentials::mask_secrets;
 use crate::finding::{Applicability, Severity};
 use crate::lint::FileReport;
 
@@ -20,8 +21,10 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
         .with_links(false);
     let mut out = String::new();
     for report in reports.iter().filter(|r| !r.findings.is_empty()) {
-        // One shared copy of the text per file; miette needs an owned source.
-        let source = std::sync::Arc::new(report.file.text.clone());
+        // One shared copy of the text per file (miette needs an owned source), with every credential
+        // blanked to the same length so spans stay valid and excerpts never show a secret.
+        let masked = mask_secrets(&report.file.text).into_owned();
+        let source = std::sync::Arc::new(masked);
         for f in &report.findings {
             let mut labels = vec![LabeledSpan::new_primary_with_span(
                 Some(f.label.clone()),

@@ -1,0 +1,228 @@
+//! Credentials in URLs and secret-named build args: finding them (CB006) and keeping them out of every
+//! output. `redact_url` shortens a URL for messages; `mask_secrets` blanks secrets in a whole file with
+//! asterisks of the same byte length, so spans into the file stay valid for the source excerpts.
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// Why a URL leaks a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leak {
+    /// `https://user:password@host`, `https://<token>@host`
+    Userinfo,
+    /// `?private_token=…`, `&access_token=…`
+    QueryToken,
+}
+
+struct Patterns {
+    userinfo: Regex,
+    query: Regex,
+    secret_name: Regex,
+    secret_decl: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
+    PATTERNS.get_or_init(|| Patterns {
+        userinfo: Regex::new(r#"(?i)\b(?:git\+)?(?:https?|ftps?)://([^/@\s'"`]+)@"#).expect("valid regex"),
+        query: Regex::new(
+            r##"(?i)[?&](?:access_token|private_token|job_token|token|api_key|apikey|sig|signature|password|auth)=([^&\s'"#`]+)"##,
+        )
+        .expect("valid regex"),
+        secret_name: Regex::new(r"(?i)(?:TOKEN|PASSWORD|PASSWD|PASS|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)")
+            .expect("valid regex"),
+        secret_decl: Regex::new(
+            r#"(?im)^[ \t]*(?:ONBUILD[ \t]+)?(?:ARG|ENV)[ \t]+(?:[^\n]*?[ \t])?\w*(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)\w*[= ]("[^"\n]*"|'[^'\n]*'|[^\s]+)"#,
+        )
+        .expect("valid regex"),
+    })
+}
+
+/// Whether a variable name looks like it holds a secret (`GIT_TOKEN`, `NPM_AUTH`, `DB_PASSWORD`).
+pub fn is_secret_name(name: &str) -> bool {
+    patterns().secret_name.is_match(name)
+}
+
+/// Whether the user part of a URL is a credential on its own: a token, or a secret-named variable.
+/// A plain user name (`git`, `deploy`) is not.
+fn is_secret_userinfo(userinfo: &str) -> bool {
+    if userinfo.contains(':') {
+        return true;
+    }
+    let name = userinfo
+        .trim_start_matches("${")
+        .trim_start_matches('$')
+        .trim_end_matches('}');
+    let tokenish = ["ghp_", "gho_", "ghs_", "github_pat_", "glpat-", "gldt-"]
+        .iter()
+        .any(|p| userinfo.starts_with(p));
+    tokenish
+        || (userinfo.starts_with('$') && is_secret_name(name))
+        || (userinfo.len() >= 20
+            && userinfo
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+}
+
+/// The byte ranges of secrets inside `text` (userinfo and token query values of any URL in it).
+pub fn secret_ranges(text: &str) -> Vec<(Range<usize>, Leak)> {
+    let p = patterns();
+    let mut found: Vec<(Range<usize>, Leak)> = p
+        .userinfo
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .filter(|m| is_secret_userinfo(m.as_str()))
+        .map(|m| (m.range(), Leak::Userinfo))
+        .collect();
+    found.extend(
+        p.query
+            .captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .map(|m| (m.range(), Leak::QueryToken)),
+    );
+    found.sort_by_key(|(r, _)| r.start);
+    found
+}
+
+/// Whether a secret range found by [`secret_ranges`] holds a literal secret, as opposed to only
+/// variable references (`${GIT_USER}:${GIT_TOKEN}`), which are names, not secrets.
+pub fn is_literal(secret: &str, leak: Leak) -> bool {
+    let literal = var_regex().replace_all(secret, "");
+    match leak {
+        Leak::QueryToken => !literal.is_empty(),
+        Leak::Userinfo => match literal.split_once(':') {
+            Some((_, password)) => !password.is_empty(),
+            None => is_secret_userinfo(&literal),
+        },
+    }
+}
+
+/// Every variable referenced inside the secret ranges of `text` (the user and password variables).
+pub fn vars_in_secrets(text: &str) -> Vec<String> {
+    secret_ranges(text)
+        .into_iter()
+        .flat_map(|(r, _)| {
+            var_regex()
+                .captures_iter(&text[r])
+                .map(|c| c[1].to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn var_regex() -> &'static Regex {
+    static VAR: OnceLock<Regex> = OnceLock::new();
+    VAR.get_or_init(|| {
+        Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)(?:[:?+-][^}]*)?\}?").expect("valid regex")
+    })
+}
+
+/// Secret-named variables (`$GIT_TOKEN`, `${NPM_AUTH}`) used inside a URL in `text`.
+pub fn secret_vars_in_url(text: &str) -> Vec<String> {
+    if !text.contains("://") {
+        return Vec::new();
+    }
+    var_regex()
+        .captures_iter(text)
+        .map(|c| c[1].to_string())
+        .filter(|n| is_secret_name(n))
+        .collect()
+}
+
+/// A URL safe to print: userinfo becomes `***` and token query values `***`.
+pub fn redact_url(url: &str) -> String {
+    let p = patterns();
+    let url = p.userinfo.replace_all(url, |c: &regex::Captures<'_>| {
+        let whole = &c[0];
+        let info = &c[1];
+        whole.replacen(&format!("{info}@"), "***@", 1)
+    });
+    let url = p.query.replace_all(&url, |c: &regex::Captures<'_>| {
+        c[0].replacen(&c[1], "***", 1)
+    });
+    url.into_owned()
+}
+
+/// The text with every secret (URL credentials, token query values, values of secret-named ARG/ENV)
+/// replaced by `*` of the same byte length.
+pub fn mask_secrets(text: &str) -> Cow<'_, str> {
+    let mut ranges: Vec<Range<usize>> = secret_ranges(text)
+        .into_iter()
+        .filter(|(r, leak)| is_literal(&text[r.clone()], *leak))
+        .map(|(r, _)| r)
+        .collect();
+    ranges.extend(
+        patterns()
+            .secret_decl
+            .captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .map(|m| m.range()),
+    );
+    if ranges.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for range in ranges {
+        bytes[range].fill(b'*');
+    }
+    // Whole UTF-8 sequences were replaced by ASCII, so the bytes stay valid UTF-8.
+    Cow::Owned(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_and_redacts_credentials() {
+        let url = "https://oauth2:glpat-abc123@gitlab.example.com/g/p.git?private_token=xyz";
+        let found = secret_ranges(url);
+        assert_eq!(found.len(), 2);
+        assert_eq!(&url[found[0].0.clone()], "oauth2:glpat-abc123");
+        assert_eq!(
+            redact_url(url),
+            "https://***@gitlab.example.com/g/p.git?private_token=***"
+        );
+        assert!(secret_ranges("https://git@github.com/a/b.git").is_empty());
+        assert!(secret_ranges("git@github.com:a/b.git").is_empty());
+        assert_eq!(
+            secret_ranges("https://ghp_0123456789abcdefghij@github.com/a/b").len(),
+            1
+        );
+        assert_eq!(
+            secret_ranges("https://${GIT_TOKEN}@github.com/a/b").len(),
+            1
+        );
+        assert_eq!(
+            secret_vars_in_url("https://${GIT_USER}:${GIT_TOKEN}@h/x"),
+            vec!["GIT_TOKEN".to_string()]
+        );
+        assert!(!is_literal("${GIT_USER}:${GIT_TOKEN}", Leak::Userinfo));
+        assert!(is_literal("ci:hunter2", Leak::Userinfo));
+        assert!(!is_literal("ci:${PASS}", Leak::Userinfo));
+        assert_eq!(
+            vars_in_secrets("https://${U}:$P@h/x"),
+            vec!["U".to_string(), "P".to_string()]
+        );
+        assert!(mask_secrets("RUN git clone https://${U}:${T}@h/x\n").contains("${U}:${T}"));
+    }
+
+    #[test]
+    fn masking_keeps_every_offset() {
+        let text =
+            "FROM a\nARG GITHUB_TOKEN=ghp_secretvalue\nRUN git clone https://me:pässword@h/x.git\n";
+        let masked = mask_secrets(text);
+        assert_eq!(masked.len(), text.len());
+        assert!(
+            !masked.contains("ghp_secretvalue") && !masked.contains("pässword"),
+            "{masked}"
+        );
+        assert!(masked.contains("https://") && masked.contains("@h/x.git"));
+        assert!(matches!(mask_secrets("FROM a\n"), Cow::Borrowed(_)));
+    }
+}
