@@ -4,6 +4,7 @@
 //! The pipeline, one way: `source` → `parse` → `model` → `detect` → `checks` → `report`.
 pub mod catalogue;
 pub mod checks;
+pub mod context;
 pub mod cli;
 pub mod detect;
 pub mod discover;

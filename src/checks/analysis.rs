@@ -1,8 +1,13 @@
 //! The facts every check reads: each RUN's remote sources, each cache bust, and which bust covers what,
 //! following Docker's scoping (a stage sees its own ARGs and those of the stages it is built from,
 //! never a global ARG it does not re-declare, never an ARG declared after the layer).
+use std::cell::OnceCell;
 use std::ops::Range;
+use std::path::Path;
 
+use super::files::{sources_from_files, StageFiles};
+
+use crate::context::{join, BuildContext, Placed};
 use crate::detect::credentials::{
     is_literal, redact_url, secret_ranges, secret_vars_in_url, vars_in_secrets,
 };
@@ -86,11 +91,25 @@ pub struct Analysis<'a> {
 }
 
 impl<'a> Analysis<'a> {
+    /// Analyses a Dockerfile built from the directory it is in.
     pub fn new(
         file: &'a SourceFile,
         dockerfile: Dockerfile,
         settings: &'a Settings,
     ) -> Analysis<'a> {
+        Analysis::in_context(file, dockerfile, settings, file.path.parent())
+    }
+
+    /// Analyses a Dockerfile built from `context` (a compose service's `context`), if known.
+    pub fn in_context(
+        file: &'a SourceFile,
+        dockerfile: Dockerfile,
+        settings: &'a Settings,
+        context: Option<&Path>,
+    ) -> Analysis<'a> {
+        // Read lazily: most Dockerfiles install nothing from context files.
+        let build_context = OnceCell::new();
+        let build_context = || build_context.get_or_init(|| context.map(BuildContext::new));
         let mut layers = Vec::new();
         let mut busts: Vec<Bust> = dockerfile
             .global_args
@@ -107,7 +126,12 @@ impl<'a> Analysis<'a> {
             .collect();
         let mut secrets = Vec::new();
         let mut end_scopes: Vec<Scope> = Vec::with_capacity(dockerfile.stages.len());
+        let mut end_files: Vec<StageFiles<'_>> = Vec::with_capacity(dockerfile.stages.len());
         for (s, stage) in dockerfile.stages.iter().enumerate() {
+            let mut files = stage
+                .parent
+                .map(|p| end_files[p].clone())
+                .unwrap_or_default();
             let mut scope = stage
                 .parent
                 .map(|p| end_scopes[p].clone())
@@ -145,8 +169,8 @@ impl<'a> Analysis<'a> {
                             scope.declare(name, Some(value));
                         }
                     }
-                    ItemKind::Add(sources) => {
-                        for source in sources {
+                    ItemKind::Copy(copy) if copy.add => {
+                        for source in &copy.sources {
                             let source = scope.expand(source).text;
                             if let Some(repo) = idiom_repo(settings, &source) {
                                 busts.push(Bust {
@@ -160,10 +184,30 @@ impl<'a> Analysis<'a> {
                             }
                         }
                     }
+                    ItemKind::Workdir(path) if !item.onbuild => {
+                        files.workdir = join(&files.workdir, &scope.expand(path).text);
+                    }
+                    ItemKind::Copy(copy) if !item.onbuild && copy.from.is_none() => {
+                        files.copies.push(Placed {
+                            copy,
+                            workdir: files.workdir.clone(),
+                        });
+                    }
                     ItemKind::Run(run) => {
                         secrets.extend(run.commands.iter().flat_map(|c| secret_uses(c, &scope)));
-                        let detection =
+                        let mut detection =
                             detect(settings.detectors, &run.commands, run.shell, &scope);
+                        if let Some(context) = build_context().as_ref().filter(|_| !item.onbuild) {
+                            for install in &detection.file_installs {
+                                let found = sources_from_files(
+                                    context,
+                                    settings.detectors,
+                                    &files,
+                                    install,
+                                );
+                                detection.sources.extend(found);
+                            }
+                        }
                         let pinned_here = |c: &Checkout| {
                             detection
                                 .sources
@@ -192,6 +236,7 @@ impl<'a> Analysis<'a> {
                 }
             }
             end_scopes.push(scope);
+            end_files.push(files);
         }
         Analysis {
             file,

@@ -2,6 +2,7 @@
 use super::analysis::{Analysis, Layer};
 use super::{fixes, wording};
 use crate::catalogue::known;
+use crate::detect::RemoteSource;
 use crate::finding::{Applicability, Finding, Fix, Label};
 
 pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
@@ -23,12 +24,16 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             ),
             span: source.command.clone(),
             label: wording::label(source),
-            related: mutable.map(|s| Label { span: s.command.clone(), text: wording::label(s) }).collect(),
-            help: format!(
-                "Docker reuses this layer while its text is unchanged, so {} never reach the image. \
-                 Add a cache-bust arg right before it (`cachebust check --fix`) and pass a new value per build \
-                 (the remote's head commit, or a timestamp), or pin a commit SHA.",
-                wording::what_goes_missing(source)
+            related: related_labels(source, mutable),
+            help: with_others_named_in_files(
+                format!(
+                    "Docker reuses this layer while its text is unchanged, so {} never reach the image. \
+                     Add a cache-bust arg right before it (`cachebust check --fix`) and pass a new value per build \
+                     (the remote's head commit, or a timestamp), or pin a commit SHA.",
+                    wording::what_goes_missing(source)
+                ),
+                source,
+                analysis.mutable_sources(layer),
             ),
             fix: Some(Fix {
                 title: format!("Insert `ARG {}` before the first remote layer of the stage", settings.fix_arg),
@@ -52,4 +57,41 @@ pub fn first_uncovered_like<'a>(analysis: &'a Analysis<'_>, layer: &'a Layer) ->
     uncovered(analysis)
         .find(|l| l.stage == layer.stage && l.onbuild == layer.onbuild)
         .unwrap_or(layer)
+}
+
+/// Labels for the layer's other mutable sources, one per URL word (the entries of one requirements
+/// file share the `-r` word, so they are named in the message's file:line instead).
+pub fn related_labels<'s>(
+    primary: &RemoteSource,
+    others: impl Iterator<Item = &'s RemoteSource>,
+) -> Vec<Label> {
+    let mut labels: Vec<Label> = Vec::new();
+    for source in others {
+        if source.url_span != primary.url_span && !labels.iter().any(|l| l.span == source.url_span)
+        {
+            labels.push(Label {
+                span: source.url_span.clone(),
+                text: wording::label(source),
+            });
+        }
+    }
+    labels
+}
+
+/// Appends the layer's other moving remotes that are named in build-context files (they share the
+/// primary label's span, so they are listed here rather than labelled).
+fn with_others_named_in_files<'s>(
+    mut help: String,
+    primary: &RemoteSource,
+    sources: impl Iterator<Item = &'s RemoteSource>,
+) -> String {
+    let others: Vec<String> = sources
+        .filter(|s| s.via.is_some() && s.url_span == primary.url_span && *s != primary)
+        .map(wording::label)
+        .collect();
+    if !others.is_empty() {
+        help.push_str("\nAlso moving: ");
+        help.push_str(&others.join("; "));
+    }
+    help
 }

@@ -12,6 +12,7 @@ mod cb002;
 mod cb003;
 mod cb006;
 mod cb007;
+mod files;
 mod fixes;
 mod wording;
 

@@ -6,13 +6,17 @@ use crate::detect::RemoteSource;
 /// `of branch `main``, `of the default branch`, … for a message headline.
 pub fn what_it_fetches(source: &RemoteSource) -> String {
     let reference = source.reference.as_deref().unwrap_or("HEAD");
-    match source.kind {
+    let what = match source.kind {
         RefKind::Branch => format!("of branch `{reference}`"),
         RefKind::Default => "of the default branch".into(),
         RefKind::Latest => format!("of `{reference}`").replace("of `HEAD`", "of `latest`"),
         RefKind::Tag => format!("of tag `{reference}`"),
         RefKind::Commit => format!("of commit `{reference}`"),
         RefKind::Unresolved => format!("of `{reference}`, which has no value at build time,"),
+    };
+    match &source.via {
+        Some(via) => format!("{what} (named in {}:{})", via.file, via.line),
+        None => what,
     }
 }
 
@@ -34,7 +38,10 @@ pub fn label(source: &RemoteSource) -> String {
             source.unresolved.join("`, `$")
         ),
     };
-    format!("{at} ({why})")
+    match &source.via {
+        Some(via) => format!("{at} ({why}), named in {}:{}", via.file, via.line),
+        None => format!("{at} ({why})"),
+    }
 }
 
 /// What will not reach the image while the layer is cached.

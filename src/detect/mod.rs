@@ -2,6 +2,7 @@
 use std::ops::Range;
 
 pub mod credentials;
+pub mod manifests;
 pub mod refs;
 pub mod spec;
 
@@ -31,6 +32,8 @@ pub struct RemoteSource {
     pub pinnable: bool,
     /// The command that pinned it, when a later checkout did.
     pub pinned_by: Option<Range<usize>>,
+    /// The build-context file that names it, when the command reads one.
+    pub via: Option<Via>,
 }
 
 /// A `git checkout <ref>` / `git reset --hard <ref>` that fixes what an earlier clone holds.
@@ -46,6 +49,38 @@ pub struct Checkout {
 pub struct Detection {
     pub sources: Vec<RemoteSource>,
     pub checkouts: Vec<Checkout>,
+    pub file_installs: Vec<FileInstall>,
+}
+
+/// An install that reads files the build context provides (`pip install -r requirements.txt`); the
+/// analysis, which knows the stage's `COPY`s, finds and reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInstall {
+    /// Index into [`Detectors::manifests`].
+    pub manifest: usize,
+    /// The install command as matched (`pip install`, `poetry install`).
+    pub tool: String,
+    pub command: Range<usize>,
+    /// The word naming the file or directory (the command itself for a bare `npm install`).
+    pub word: Range<usize>,
+    /// Paths in the image as written (relative to the working directory unless absolute).
+    pub paths: Vec<InstallPath>,
+}
+
+/// A file an install reads, or a directory whose manifest files it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InstallPath {
+    File(String),
+    Dir(String),
+}
+
+/// Where a remote source named in a file of the build context is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Via {
+    /// The file, relative to the build context.
+    pub file: String,
+    /// Its 1-based line.
+    pub line: usize,
 }
 
 /// Commands that run their arguments as another command.
@@ -136,11 +171,104 @@ fn detect_command(
             if !program_matches(&pattern[0], &program) {
                 continue;
             }
-            if let Some(rest) = match_subcommands(detector, &pattern[1..], args) {
+            let skips = |o: &str| takes_value(detector, o);
+            if let Some(rest) = match_subcommands(&skips, &pattern[1..], args) {
                 extract(detectors, detector, rest, command, scope, &mut out.sources);
             }
         }
     }
+    for (index, manifest) in detectors.manifests.iter().enumerate() {
+        for pattern in manifest
+            .commands
+            .iter()
+            .filter(|p| program_matches(&p[0], &program))
+        {
+            let skips = |o: &str| !o.contains('=') && manifest.file_options.iter().any(|f| f == o);
+            if let Some(rest) = match_subcommands(&skips, &pattern[1..], args) {
+                if let Some(mut install) = file_install(index, manifest, rest, command, scope) {
+                    install.tool = pattern.join(" ");
+                    out.file_installs.push(install);
+                }
+            }
+        }
+    }
+}
+
+/// The files a manifest-reading install names in its arguments.
+fn file_install(
+    index: usize,
+    manifest: &spec::Manifest,
+    args: &[Word],
+    command: &SimpleCommand,
+    scope: &Scope,
+) -> Option<FileInstall> {
+    let mut paths = Vec::new();
+    let mut word = command.span.clone();
+    let mut positionals = 0;
+    let mut i = 0;
+    while i < args.len() {
+        let by_option = manifest
+            .file_options
+            .iter()
+            .find_map(|o| option_value(args, i, o));
+        if let Some((value, holder, used)) = by_option {
+            paths.push(InstallPath::File(scope.expand(value).text));
+            word = holder.span.clone();
+            i += used;
+            continue;
+        }
+        let text = &args[i].text;
+        let editable = matches!(text.as_str(), "-e" | "--editable");
+        if text.starts_with('-') && !editable {
+            i += 1;
+            continue;
+        }
+        let arg = if editable {
+            args.get(i + 1)
+        } else {
+            Some(&args[i])
+        };
+        i += if editable { 2 } else { 1 };
+        let Some(arg) = arg else { break };
+        positionals += 1;
+        let path = scope.expand(&arg.text).text;
+        let local = path == "." || path == ".." || path.starts_with(['.', '/']);
+        if manifest.path_args && local && !path.contains("://") {
+            paths.push(InstallPath::Dir(path));
+            word = arg.span.clone();
+        }
+    }
+    if manifest.no_args && positionals == 0 {
+        paths.push(InstallPath::Dir(".".into()));
+    }
+    (!paths.is_empty()).then(|| FileInstall {
+        manifest: index,
+        tool: String::new(),
+        command: command.span.clone(),
+        word,
+        paths,
+    })
+}
+
+/// Reads one entry of a manifest (`git+https://…@main`, `github:o/r`) with a detector's URL forms:
+/// the repository URL, the ref, and its class.
+pub fn match_source(
+    detectors: &Detectors,
+    detector: usize,
+    entry: &str,
+) -> Option<(String, Option<String>, RefKind)> {
+    let detector = &detectors.detectors[detector];
+    let (url, reference, form) = match_forms(detectors, detector, entry)?;
+    let kind = match (&reference, form.ref_kind) {
+        (_, Some(forced)) => forced,
+        (Some(r), None) => classify(r),
+        (None, None) => classify(
+            form.default_ref
+                .as_deref()
+                .or(detector.default_ref.as_deref())?,
+        ),
+    };
+    Some((url, reference, kind))
 }
 
 /// Keeps the spans of a re-split string inside the word they came from (escapes can shift them).
@@ -217,7 +345,7 @@ fn shell_c_script(args: &[Word]) -> Option<&Word> {
 
 /// Matches the subcommand words in order, skipping options; returns the arguments after them.
 fn match_subcommands<'w>(
-    detector: &Detector,
+    takes_value: &dyn Fn(&str) -> bool,
     subcommands: &[String],
     args: &'w [Word],
 ) -> Option<&'w [Word]> {
@@ -226,7 +354,7 @@ fn match_subcommands<'w>(
         loop {
             let word = args.get(i)?;
             if word.text.starts_with('-') {
-                i += 1 + usize::from(takes_value(detector, &word.text));
+                i += 1 + usize::from(takes_value(&word.text));
                 continue;
             }
             if &word.text != expected {
@@ -328,6 +456,7 @@ fn extract(
             unresolved,
             pinnable: detector.pinnable,
             pinned_by: None,
+            via: None,
         });
     };
     let (option_ref, option_kind) = ref_option.map_or((None, None), |(v, k)| (Some(v), k));

@@ -52,12 +52,40 @@ pub struct BustIdiom {
     pub pattern: Regex,
 }
 
+/// How a manifest file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ManifestFormat {
+    /// pip's requirements/constraints files (`-r` includes followed).
+    Requirements,
+    /// `pyproject.toml`, `setup.cfg`, `setup.py`: quoted requirement strings and poetry git tables.
+    PythonProject,
+    /// `package.json` dependency maps.
+    PackageJson,
+}
+
+/// An install that reads a file of the build context.
+#[derive(Debug)]
+pub struct Manifest {
+    pub id: String,
+    pub commands: Vec<Vec<String>>,
+    pub file_options: Vec<String>,
+    pub path_args: bool,
+    pub no_args: bool,
+    pub files: Vec<String>,
+    pub locks: Vec<String>,
+    pub format: ManifestFormat,
+    /// The detector whose forms read the file's entries.
+    pub detector: usize,
+}
+
 /// Everything `rules/detectors.toml` (and a user's extra detectors) describe.
 #[derive(Debug)]
 pub struct Detectors {
     pub detectors: Vec<Detector>,
     pub forms: Vec<Form>,
     pub bust_idioms: Vec<BustIdiom>,
+    pub manifests: Vec<Manifest>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +97,27 @@ struct RawFile {
     forms: Vec<RawForm>,
     #[serde(default, rename = "bust-idiom")]
     bust_idioms: Vec<RawIdiom>,
+    #[serde(default, rename = "manifest")]
+    manifests: Vec<RawManifest>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawManifest {
+    id: String,
+    commands: Vec<String>,
+    #[serde(default)]
+    file_options: Vec<String>,
+    #[serde(default)]
+    path_args: bool,
+    #[serde(default)]
+    no_args: bool,
+    #[serde(default)]
+    files: Vec<String>,
+    #[serde(default)]
+    locks: Vec<String>,
+    format: ManifestFormat,
+    detector: String,
 }
 
 #[derive(Deserialize)]
@@ -154,10 +203,16 @@ impl Detectors {
                 })
             })
             .collect::<Result<Vec<_>, String>>()?;
+        let manifests = raw
+            .manifests
+            .into_iter()
+            .map(|m| compile_manifest(m, &detectors))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Detectors {
             detectors,
             forms,
             bust_idioms,
+            manifests,
         })
     }
 }
@@ -212,6 +267,42 @@ fn compile_form(raw: RawForm) -> Result<Form, String> {
     })
 }
 
+fn split_commands(id: &str, commands: &[String]) -> Result<Vec<Vec<String>>, String> {
+    let commands: Vec<Vec<String>> = commands
+        .iter()
+        .map(|c| c.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .filter(|words| !words.is_empty())
+        .collect();
+    if commands.is_empty() {
+        return Err(format!("`{id}`: `commands` is empty"));
+    }
+    Ok(commands)
+}
+
+fn compile_manifest(raw: RawManifest, detectors: &[Detector]) -> Result<Manifest, String> {
+    let detector = detectors
+        .iter()
+        .position(|d| d.id == raw.detector)
+        .ok_or_else(|| format!("`{}`: unknown detector `{}`", raw.id, raw.detector))?;
+    if raw.file_options.is_empty() && raw.files.is_empty() {
+        return Err(format!(
+            "`{}`: a manifest needs `file-options` or `files`",
+            raw.id
+        ));
+    }
+    Ok(Manifest {
+        commands: split_commands(&raw.id, &raw.commands)?,
+        file_options: raw.file_options,
+        path_args: raw.path_args,
+        no_args: raw.no_args,
+        files: raw.files,
+        locks: raw.locks,
+        format: raw.format,
+        detector,
+        id: raw.id,
+    })
+}
+
 fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String> {
     let id = raw.id;
     let url = match raw.url.as_str() {
@@ -239,15 +330,7 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
     if url == UrlFrom::Forms && forms.is_empty() {
         return Err(format!("`{id}`: `url = \"forms\"` needs a `forms` list"));
     }
-    let commands: Vec<Vec<String>> = raw
-        .commands
-        .iter()
-        .map(|c| c.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-        .filter(|words| !words.is_empty())
-        .collect();
-    if commands.is_empty() {
-        return Err(format!("`{id}`: `commands` is empty"));
-    }
+    let commands = split_commands(&id, &raw.commands)?;
     let ref_options = raw
         .ref_options
         .iter()

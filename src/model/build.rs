@@ -3,7 +3,7 @@ use std::ops::Range;
 
 use parse_dockerfile::{Command, Instruction, Source, UnescapedString};
 
-use super::{ArgDecl, Dockerfile, Item, ItemKind, Run, Stage};
+use super::{ArgDecl, Copy, Dockerfile, Item, ItemKind, Run, Stage};
 use crate::parse::shell::{split_commands, Framing, ShellKind, SimpleCommand, Word};
 use crate::source::SourceFile;
 
@@ -150,18 +150,35 @@ impl Ctx<'_> {
             }
             Instruction::Run(run) => self.run(run, shell, onbuild),
             Instruction::Add(add) => {
-                let sources = add
-                    .src
-                    .iter()
-                    .filter_map(|s| match s {
-                        Source::Path(p) => Some(p.value.to_string()),
-                        _ => None,
-                    })
-                    .collect();
+                let copy = copy_of(true, &add.options, &add.src, &add.dest);
                 let span =
                     self.item_span(add.add.span.start + self.bom, add.dest.span.end + self.bom);
                 Item {
-                    kind: ItemKind::Add(sources),
+                    kind: ItemKind::Copy(copy),
+                    span,
+                    onbuild,
+                }
+            }
+            Instruction::Copy(copy) => {
+                let spec = copy_of(false, &copy.options, &copy.src, &copy.dest);
+                let span = self.item_span(
+                    copy.copy.span.start + self.bom,
+                    copy.dest.span.end + self.bom,
+                );
+                Item {
+                    kind: ItemKind::Copy(spec),
+                    span,
+                    onbuild,
+                }
+            }
+            Instruction::Workdir(workdir) => {
+                let span = self.item_span(
+                    workdir.workdir.span.start + self.bom,
+                    workdir.arguments.span.end + self.bom,
+                );
+                let path = words(&workdir.arguments.value, self.escape).join(" ");
+                Item {
+                    kind: ItemKind::Workdir(path),
                     span,
                     onbuild,
                 }
@@ -273,6 +290,32 @@ impl Ctx<'_> {
                 })
             })
             .collect()
+    }
+}
+
+fn copy_of(
+    add: bool,
+    options: &[parse_dockerfile::Flag<'_>],
+    sources: &[Source<'_>],
+    dest: &UnescapedString<'_>,
+) -> Copy {
+    let from = options
+        .iter()
+        .find(|f| f.name.value == "from")
+        .and_then(|f| f.value.as_ref())
+        .map(|v| v.value.to_string());
+    let sources = sources
+        .iter()
+        .filter_map(|s| match s {
+            Source::Path(p) => Some(p.value.to_string()),
+            _ => None,
+        })
+        .collect();
+    Copy {
+        add,
+        from,
+        sources,
+        dest: dest.value.to_string(),
     }
 }
 

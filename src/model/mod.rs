@@ -45,8 +45,10 @@ pub enum ItemKind {
     Arg(Vec<ArgDecl>),
     Env(Vec<(String, String)>),
     Run(Run),
-    /// `ADD` with its source arguments.
-    Add(Vec<String>),
+    /// `COPY` or `ADD`.
+    Copy(Copy),
+    /// `WORKDIR` with its path as written.
+    Workdir(String),
     Shell(ShellKind),
     Other,
 }
@@ -58,6 +60,17 @@ pub struct ArgDecl {
     pub default: Option<String>,
     /// The `ARG` instruction that declares it.
     pub span: Range<usize>,
+}
+
+/// A `COPY` or `ADD` instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copy {
+    /// Whether this is `ADD` (which can fetch URLs).
+    pub add: bool,
+    /// `--from=stage|image`: the files do not come from the build context.
+    pub from: Option<String>,
+    pub sources: Vec<String>,
+    pub dest: String,
 }
 
 /// A `RUN` instruction as simple commands (shell form, exec form and heredoc scripts alike).

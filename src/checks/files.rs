@@ -1,0 +1,100 @@
+//! Remote sources hidden one step away from the RUN: in files an earlier `COPY` brought from the build
+//! context (`pip install -r requirements.txt`, `npm install` with a `package.json` and no lock file).
+use std::collections::HashSet;
+
+use crate::context::{join, BuildContext, Placed};
+use crate::detect::manifests::read_manifest;
+use crate::detect::spec::{Detectors, ManifestFormat};
+use crate::detect::{FileInstall, InstallPath, RemoteSource, Via};
+
+/// What a stage's image holds from the build context so far: its working directory and its copies.
+#[derive(Debug, Clone)]
+pub struct StageFiles<'d> {
+    pub workdir: String,
+    pub copies: Vec<Placed<'d>>,
+}
+
+impl Default for StageFiles<'_> {
+    fn default() -> Self {
+        StageFiles {
+            workdir: "/".into(),
+            copies: Vec::new(),
+        }
+    }
+}
+
+/// How deep `-r other.txt` includes are followed.
+const MAX_INCLUDES: usize = 8;
+
+/// The remote sources named in the files an install reads.
+pub fn sources_from_files(
+    context: &BuildContext,
+    detectors: &Detectors,
+    files: &StageFiles<'_>,
+    install: &FileInstall,
+) -> Vec<RemoteSource> {
+    let manifest = &detectors.manifests[install.manifest];
+    let tool = install.tool.clone();
+    let mut sources = Vec::new();
+    for path in &install.paths {
+        let image_paths: Vec<String> = match path {
+            InstallPath::File(file) => vec![join(&files.workdir, file)],
+            InstallPath::Dir(dir) => {
+                let dir = join(&files.workdir, dir);
+                // A lock file copied beside the manifest pins every dependency.
+                if manifest
+                    .locks
+                    .iter()
+                    .any(|lock| context.locate(&files.copies, &join(&dir, lock)).is_some())
+                {
+                    continue;
+                }
+                manifest.files.iter().map(|f| join(&dir, f)).collect()
+            }
+        };
+        let mut queue: Vec<(String, usize)> = image_paths.into_iter().map(|p| (p, 0)).collect();
+        let mut seen = HashSet::new();
+        while let Some((image_path, depth)) = queue.pop() {
+            let Some(relative) = context.locate(&files.copies, &image_path) else {
+                continue;
+            };
+            if !seen.insert(relative.clone()) {
+                continue;
+            }
+            let Some(text) = context.read(&relative) else {
+                continue;
+            };
+            let name = relative.rsplit('/').next().unwrap_or(&relative);
+            let contents =
+                read_manifest(detectors, manifest.detector, manifest.format, name, &text);
+            if manifest.format == ManifestFormat::Requirements && depth < MAX_INCLUDES {
+                let dir = image_path
+                    .rsplit_once('/')
+                    .map_or("/", |(d, _)| d)
+                    .to_string();
+                queue.extend(
+                    contents
+                        .includes
+                        .iter()
+                        .map(|inc| (join(&dir, inc), depth + 1)),
+                );
+            }
+            sources.extend(contents.entries.into_iter().map(|entry| RemoteSource {
+                tool: tool.clone(),
+                url: entry.url,
+                reference: entry.reference,
+                kind: entry.kind,
+                command: install.command.clone(),
+                url_span: install.word.clone(),
+                unresolved: Vec::new(),
+                pinnable: false,
+                pinned_by: None,
+                via: Some(Via {
+                    file: relative.clone(),
+                    line: entry.line,
+                }),
+            }));
+        }
+    }
+    sources
+}
