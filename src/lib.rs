@@ -2,6 +2,7 @@
 //! from Docker's build cache, checks whether a cache-bust build arg really covers them, and fixes them.
 //!
 //! The pipeline, one way: `source` → `parse` → `model` → `detect` → `checks` → `report`.
+pub mod bust;
 pub mod catalogue;
 pub mod checks;
 pub mod context;

@@ -1,0 +1,100 @@
+//! From paths to the mutable remotes that a cache-bust value must follow, each with the arg that
+//! covers it. Reuses the checks' analysis, so `bust` and `check` agree on what is a remote and what covers it.
+use std::path::PathBuf;
+
+use super::outcome::BustError;
+use crate::checks::Analysis;
+use crate::detect::RemoteSource;
+use crate::discover::discover;
+use crate::model::build_dockerfile;
+use crate::parse::dockerfile::parse_dockerfile;
+use crate::settings::Settings;
+use crate::source::{display_path, SourceFile};
+
+/// A mutable remote of one RUN layer.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Index into [`Scan::paths`].
+    pub file: usize,
+    /// A number shared by the remotes of one RUN layer (unique across files).
+    pub layer: usize,
+    pub line: usize,
+    /// The cache-bust arg that covers the layer, or the name the fix would insert.
+    pub arg: String,
+    pub source: RemoteSource,
+}
+
+/// The Dockerfiles read and what they fetch, in file order and then Dockerfile order.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// Each Dockerfile as the user would type its path.
+    pub paths: Vec<String>,
+    pub found: Vec<Found>,
+}
+
+/// Reads every Dockerfile under `paths`. A file that cannot be read or parsed is a problem: a value
+/// computed without it could miss a remote.
+pub fn scan(paths: &[PathBuf], settings: &Settings) -> Result<Scan, BustError> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (files, walk_errors) = discover(paths);
+    let mut problems: Vec<String> = walk_errors
+        .iter()
+        .map(|e| format!("{}: {}", e.path.display(), e.message))
+        .collect();
+    let mut help = None;
+    let mut scan = Scan::default();
+    let mut layers = 0;
+    for path in files {
+        let display = display_path(&path, &cwd);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                problems.push(format!("{display}: cannot read: {e}"));
+                continue;
+            }
+        };
+        let file = SourceFile::new(path, display.clone(), text);
+        let ast = match parse_dockerfile(&file) {
+            Ok(ast) => ast,
+            Err(e) => {
+                let at = file.position(e.span.start);
+                problems.push(format!(
+                    "{display}:{}:{}: cannot parse: {}",
+                    at.line, at.column, e.message
+                ));
+                help = Some("`cachebust check` shows the error; a value computed without this file could miss a remote");
+                continue;
+            }
+        };
+        let analysis = Analysis::new(&file, build_dockerfile(&file, &ast), settings);
+        let index = scan.paths.len();
+        scan.paths.push(display);
+        for layer in &analysis.layers {
+            layers += 1;
+            // An ONBUILD layer runs in another image's build, which gets its own value.
+            if layer.onbuild {
+                continue;
+            }
+            let covering = analysis.covering_bust(layer);
+            // An `ADD` idiom busts the layer by itself whenever its repository moves.
+            if covering.is_some_and(|b| b.repo.is_some()) {
+                continue;
+            }
+            let arg = covering.map_or_else(|| settings.fix_arg.clone(), |b| b.name.clone());
+            for source in analysis.mutable_sources(layer) {
+                scan.found.push(Found {
+                    file: index,
+                    layer: layers,
+                    line: file.position(source.command.start).line,
+                    arg: arg.clone(),
+                    source: source.clone(),
+                });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(scan)
+    } else {
+        Err(BustError::new(problems, help))
+    }
+}

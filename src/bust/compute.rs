@@ -1,0 +1,234 @@
+//! The orchestration: scan the Dockerfiles, plan each remote, ask the remotes in parallel (each
+//! distinct URL and ref once), apply the fallback, and fold the states into one value per arg.
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::collect::{scan, Found, Scan};
+use super::outcome::{ArgValue, BustError, FileRemotes, Remote, State, Values};
+use super::redact::{redact_text, redact_url};
+use super::target::{plan, Plan, Planned, Target};
+use super::value::{digest, repo_stem};
+use super::{pool, resolve, Fallback, Options};
+use crate::detect::refs::RefKind;
+
+const FALLBACK_HELP: &str =
+    "check the URL, the network and the credentials; or pass `--fallback timestamp` \
+     (its layer rebuilds on every build) or `--fallback skip` (its layer stays cached)";
+
+/// Computes the cache-bust values for the Dockerfiles under `paths` (`.` when empty). `env` supplies
+/// the variables a remote's URL or ref needs that the Dockerfile leaves unset (credentials).
+pub fn compute(
+    paths: &[PathBuf],
+    options: &Options,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Values, BustError> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let scan = scan(&paths, &options.settings)?;
+    let plans = plan_all(&scan, env)?;
+    let answers = ask_all(&plans, options);
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    let mut states = Vec::with_capacity(answers.len());
+    for ((found, planned), answer) in scan.found.iter().zip(&plans).zip(answers) {
+        let reason = match answer {
+            Ok((commit, refname)) => {
+                states.push(State::Resolved { commit, refname });
+                continue;
+            }
+            Err(reason) => redact_text(&reason, &planned.secrets),
+        };
+        let what = describe(&scan, found);
+        match options.fallback {
+            Fallback::Error => problems.push(format!("cannot resolve {what}: {reason}")),
+            Fallback::Timestamp => {
+                warnings.push(format!("{what}: {reason}; using the current time instead"));
+                states.push(State::Timestamp { seconds, reason });
+            }
+            Fallback::Skip => {
+                warnings.push(format!("{what}: {reason}; left out of the value"));
+                states.push(State::Skipped { reason });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(BustError::new(problems, Some(FALLBACK_HELP)));
+    }
+    let names = arg_names(&scan, options);
+    Ok(assemble(&scan, states, names, warnings))
+}
+
+fn plan_all(scan: &Scan, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Planned>, BustError> {
+    let mut plans = Vec::with_capacity(scan.found.len());
+    let mut problems = Vec::new();
+    for found in &scan.found {
+        match plan(&found.source, env) {
+            Ok(planned) => plans.push(planned),
+            Err(missing) => problems.push(format!(
+                "{} needs {}, not set in the environment",
+                describe(scan, found),
+                missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(plans)
+    } else {
+        let help = "export the variables before running cachebust: it passes them to git and never prints them";
+        Err(BustError::new(problems, Some(help)))
+    }
+}
+
+/// The commit (and full ref) of each planned remote, or why there is none. Each distinct target is
+/// asked once, however many layers fetch it.
+fn ask_all(plans: &[Planned], options: &Options) -> Vec<Result<(String, Option<String>), String>> {
+    let mut targets: Vec<&Target> = Vec::new();
+    let mut index: HashMap<&Target, usize> = HashMap::new();
+    for planned in plans {
+        if let Plan::Ask(target) = &planned.plan {
+            index.entry(target).or_insert_with(|| {
+                targets.push(target);
+                targets.len() - 1
+            });
+        }
+    }
+    let answers = pool::run_all(&targets, options.jobs, options.progress, |t| {
+        resolve::ls_remote(t, options.timeout)
+    });
+    plans
+        .iter()
+        .map(|planned| match &planned.plan {
+            Plan::Ask(target) => answers[index[target]]
+                .clone()
+                .map(|r| (r.commit, Some(r.refname))),
+            Plan::Pinned(commit) => Ok((commit.clone(), None)),
+            Plan::Cannot(why) => Err(why.clone()),
+        })
+        .collect()
+}
+
+/// The arg each remote feeds: the covering arg, or with `--per-layer` one `PREFIX_<REPO>` per layer.
+/// Layers fetching the same remotes share a name (across Dockerfiles too); other clashes get `_2`, `_3`.
+fn arg_names(scan: &Scan, options: &Options) -> Vec<String> {
+    if !options.per_layer {
+        return scan.found.iter().map(|f| f.arg.clone()).collect();
+    }
+    let mut layer_remotes: HashMap<usize, Vec<RemoteKey<'_>>> = HashMap::new();
+    for found in &scan.found {
+        let remote = (found.source.url.as_str(), found.source.reference.as_deref());
+        layer_remotes.entry(found.layer).or_default().push(remote);
+    }
+    let mut by_remotes: HashMap<&Vec<RemoteKey<'_>>, String> = HashMap::new();
+    let mut taken: Vec<String> = Vec::new();
+    scan.found
+        .iter()
+        .map(|found| {
+            let remotes = &layer_remotes[&found.layer];
+            by_remotes
+                .entry(remotes)
+                .or_insert_with(|| {
+                    let base = format!("{}_{}", options.settings.fix_arg, repo_stem(remotes[0].0));
+                    let name = (1..)
+                        .map(|n| {
+                            if n == 1 {
+                                base.clone()
+                            } else {
+                                format!("{base}_{n}")
+                            }
+                        })
+                        .find(|n| !taken.contains(n))
+                        .expect("some suffix is free");
+                    taken.push(name.clone());
+                    name
+                })
+                .clone()
+        })
+        .collect()
+}
+
+/// A remote as the Dockerfile names it: its URL and ref.
+type RemoteKey<'a> = (&'a str, Option<&'a str>);
+
+/// Folds the states into one value per arg, counting each distinct remote once, in Dockerfile order.
+fn assemble(scan: &Scan, states: Vec<State>, names: Vec<String>, warnings: Vec<String>) -> Values {
+    let mut order: Vec<String> = Vec::new();
+    let mut inputs: HashMap<String, Vec<(RemoteKey<'_>, Option<String>)>> = HashMap::new();
+    for ((found, state), name) in scan.found.iter().zip(&states).zip(&names) {
+        let key = (found.source.url.as_str(), found.source.reference.as_deref());
+        let element = match state {
+            State::Resolved { commit, .. } => Some(commit.clone()),
+            State::Timestamp { seconds, .. } => Some(seconds.to_string()),
+            State::Skipped { .. } => None,
+        };
+        let list = inputs.entry(name.clone()).or_insert_with(|| {
+            order.push(name.clone());
+            Vec::new()
+        });
+        if !list.iter().any(|(k, _)| *k == key) {
+            list.push((key, element));
+        }
+    }
+    let args = order
+        .into_iter()
+        .map(|name| {
+            let elements: Vec<&String> = inputs[&name]
+                .iter()
+                .filter_map(|(_, e)| e.as_ref())
+                .collect();
+            ArgValue {
+                value: digest(&elements),
+                remotes: elements.len(),
+                name,
+            }
+        })
+        .collect();
+    let mut files: Vec<FileRemotes> = scan
+        .paths
+        .iter()
+        .map(|p| FileRemotes {
+            path: p.clone(),
+            remotes: Vec::new(),
+        })
+        .collect();
+    for ((found, state), arg) in scan.found.iter().zip(states).zip(names) {
+        files[found.file].remotes.push(Remote {
+            line: found.line,
+            tool: found.source.tool.clone(),
+            url: redact_url(&found.source.url),
+            reference: found.source.reference.clone(),
+            arg,
+            state,
+        });
+    }
+    Values {
+        args,
+        files,
+        warnings,
+    }
+}
+
+/// ``https://***@host/x.git at `main` (Dockerfile:5)`` for messages.
+fn describe(scan: &Scan, found: &Found) -> String {
+    let at = match (&found.source.reference, found.source.kind) {
+        (Some(r), _) => format!("`{r}`"),
+        (None, RefKind::Latest) => "its latest release".to_string(),
+        (None, _) => "HEAD".to_string(),
+    };
+    format!(
+        "{} at {at} ({}:{})",
+        redact_url(&found.source.url),
+        scan.paths[found.file],
+        found.line
+    )
+}
