@@ -1,7 +1,7 @@
 //! cachebust finds Dockerfile layers that fetch a mutable remote (a branch, `latest`) and are served stale
 //! from Docker's build cache, checks whether a cache-bust build arg really covers them, and fixes them.
 //!
-//! The pipeline, one way: `source` → `parse` → `model` → `detect` → `checks` → `report`.
+//! The pipeline, one way: `source` → `parse` → `model` → `detect` → `checks` → `fix` → `report`.
 pub mod bust;
 pub mod catalogue;
 pub mod checks;
@@ -10,6 +10,7 @@ pub mod cli;
 pub mod detect;
 pub mod discover;
 pub mod finding;
+pub mod fix;
 pub mod lint;
 pub mod model;
 pub mod parse;

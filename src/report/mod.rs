@@ -3,10 +3,12 @@
 use crate::lint::FileReport;
 
 mod concise;
+mod diff;
 mod full;
 mod json;
 
 pub use concise::render_concise;
+pub use diff::render_diff;
 pub use full::{render_full, render_summary};
 pub use json::render_json;
 

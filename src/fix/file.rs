@@ -1,0 +1,92 @@
+//! Fixing one file on disk: read, fix, and write back (`--fix`) or only compute the result (`--diff`).
+use std::path::Path;
+
+use super::{fix_text, write_atomically, WriteError};
+use crate::finding::Finding;
+use crate::lint::{lint_bytes, FileReport};
+use crate::settings::Settings;
+use crate::source::SourceFile;
+
+/// Whether fixed files are written back or only compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    /// `--fix`: write the fixed text over the file.
+    Write,
+    /// `--diff`: write nothing; the caller shows the difference.
+    Diff,
+}
+
+/// What fixing did (or, for `--diff`, would do) to one file.
+#[derive(Debug)]
+pub struct FileFix {
+    /// The text as read.
+    pub before: String,
+    /// The file as it is after fixing (as it would be, for `--diff`) with its findings. When writing
+    /// failed, the file as read.
+    pub after: FileReport,
+    /// Code and fix title of every finding resolved; empty when writing failed.
+    pub fixed: Vec<(&'static str, String)>,
+    /// Why fixing stopped early, naming the file and the fix.
+    pub refused: Option<String>,
+    /// Why the fixed text could not be written; the file is intact.
+    pub error: Option<WriteError>,
+}
+
+impl FileFix {
+    /// Whether fixing changed (or would change) the text.
+    pub fn changed(&self) -> bool {
+        self.before != self.after.file.text
+    }
+}
+
+/// Reads, lints and fixes the file at `path` (shown as `display`), then writes it in [`FixMode::Write`].
+/// A file that is not UTF-8 is never fixed: its text is only an approximation of its bytes.
+pub fn fix_file(
+    path: &Path,
+    display: String,
+    settings: &Settings,
+    mode: FixMode,
+    unsafe_fixes: bool,
+) -> std::io::Result<FileFix> {
+    let bytes = std::fs::read(path)?;
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        let after = lint_bytes(path, display, bytes, settings);
+        return Ok(unchanged(after));
+    };
+    let file = SourceFile::new(path.to_path_buf(), display, text.to_string());
+    let outcome = fix_text(&file, settings, unsafe_fixes);
+    let mut result = FileFix {
+        before: file.text.clone(),
+        after: report(&file, outcome.text, outcome.remaining),
+        fixed: outcome.fixed,
+        refused: outcome.refused,
+        error: None,
+    };
+    if mode == FixMode::Write && result.changed() {
+        if let Err(error) = write_atomically(path, &bytes, &result.after.file.text) {
+            let findings = crate::checks::check_dockerfile(&file, settings);
+            result = FileFix {
+                error: Some(error),
+                ..unchanged(FileReport { file, findings })
+            };
+        }
+    }
+    Ok(result)
+}
+
+fn report(file: &SourceFile, text: String, findings: Vec<Finding>) -> FileReport {
+    FileReport {
+        file: SourceFile::new(file.path.clone(), file.display.clone(), text),
+        findings,
+    }
+}
+
+fn unchanged(after: FileReport) -> FileFix {
+    FileFix {
+        before: after.file.text.clone(),
+        after,
+        fixed: Vec::new(),
+        refused: None,
+        error: None,
+    }
+}
