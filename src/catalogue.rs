@@ -29,6 +29,9 @@ pub struct Example {
     pub kind: ExampleKind,
     pub name: String,
     pub dockerfile: String,
+    /// For a compose rule: the `compose.yaml` that builds `dockerfile` (with `build: .`).
+    #[serde(default)]
+    pub compose: Option<String>,
     /// The file after `--fix` (with `--unsafe-fixes` for unsafe fixes), when the rule has a fix.
     #[serde(default)]
     pub fixed: Option<String>,
@@ -46,8 +49,11 @@ const RULE_FILES: &[&str] = &[
     include_str!("../rules/CB001.toml"),
     include_str!("../rules/CB002.toml"),
     include_str!("../rules/CB003.toml"),
+    include_str!("../rules/CB004.toml"),
+    include_str!("../rules/CB005.toml"),
     include_str!("../rules/CB006.toml"),
     include_str!("../rules/CB007.toml"),
+    include_str!("../rules/CB100.toml"),
 ];
 
 /// Every rule, in code order.
@@ -104,8 +110,15 @@ pub fn render_rule(rule: &Rule) -> String {
             "\n## {kind}: {}\n```dockerfile\n{}```\n",
             example.name, example.dockerfile
         );
+        let fixed_lang = match &example.compose {
+            Some(compose) => {
+                let _ = write!(out, "```yaml\n{compose}```\n");
+                "yaml"
+            }
+            None => "dockerfile",
+        };
         if let Some(fixed) = &example.fixed {
-            let _ = write!(out, "Fixed:\n```dockerfile\n{fixed}```\n");
+            let _ = write!(out, "Fixed:\n```{fixed_lang}\n{fixed}```\n");
         }
     }
     out.push('\n');

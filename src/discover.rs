@@ -23,27 +23,59 @@ pub fn is_dockerfile_name(name: &str) -> bool {
     })
 }
 
-/// The Dockerfiles under `paths`, sorted and without duplicates. An explicit file is taken whatever
-/// its name; a directory is walked (hidden directories included, `.git` and ignored files not).
-pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+/// Whether a file name is a compose file's: `compose*.yaml`/`.yml` or `docker-compose*.yaml`/`.yml`
+/// (the default names, their `.override` twins, and variants such as `compose.prod.yaml`).
+pub fn is_compose_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower.starts_with("compose") || lower.starts_with("docker-compose"))
+        && (lower.ends_with(".yaml") || lower.ends_with(".yml"))
+}
+
+/// The files to lint, by kind, each list sorted and without duplicates.
+#[derive(Debug, Clone, Default)]
+pub struct Discovered {
+    /// Dockerfiles, and explicit files of any other name (the caller may still find them to be compose files).
+    pub dockerfiles: Vec<PathBuf>,
+    pub compose_files: Vec<PathBuf>,
+    pub errors: Vec<WalkError>,
+}
+
+/// The Dockerfiles and compose files under `paths`. An explicit file is taken whatever its name (a
+/// compose file by its name, else a Dockerfile); a directory is walked (hidden directories included,
+/// `.git` and ignored files not).
+pub fn discover_all(paths: &[PathBuf]) -> Discovered {
+    let mut found = Discovered::default();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_file() => files.push(path.clone()),
-            Ok(_) => walk(path, &mut files, &mut errors),
-            Err(e) => errors.push(WalkError {
+            Ok(meta) if meta.is_file() => {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                if is_compose_name(&name) {
+                    found.compose_files.push(path.clone());
+                } else {
+                    found.dockerfiles.push(path.clone());
+                }
+            }
+            Ok(_) => walk(path, &mut found),
+            Err(e) => found.errors.push(WalkError {
                 path: path.clone(),
                 message: e.to_string(),
             }),
         }
     }
-    files.sort();
-    files.dedup();
-    (files, errors)
+    for files in [&mut found.dockerfiles, &mut found.compose_files] {
+        files.sort();
+        files.dedup();
+    }
+    found
 }
 
-fn walk(root: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<WalkError>) {
+/// The Dockerfiles under `paths` ([`discover_all`] without the compose files).
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
+    let found = discover_all(paths);
+    (found.dockerfiles, found.errors)
+}
+
+fn walk(root: &Path, found: &mut Discovered) {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
@@ -51,13 +83,16 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<WalkError>) {
         .build();
     for entry in walker {
         match entry {
-            Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && is_dockerfile_name(&entry.file_name().to_string_lossy()) {
-                    files.push(entry.into_path());
+            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                let name = entry.file_name().to_string_lossy();
+                if is_dockerfile_name(&name) {
+                    found.dockerfiles.push(entry.into_path());
+                } else if is_compose_name(&name) {
+                    found.compose_files.push(entry.into_path());
                 }
             }
-            Err(e) => errors.push(WalkError {
+            Ok(_) => {}
+            Err(e) => found.errors.push(WalkError {
                 path: root.to_path_buf(),
                 message: e.to_string(),
             }),
@@ -90,6 +125,22 @@ mod tests {
             "Dockerfile-old",
         ] {
             assert!(!is_dockerfile_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn compose_names() {
+        for yes in [
+            "compose.yaml",
+            "docker-compose.yml",
+            "compose.override.yaml",
+            "docker-compose.prod.yml",
+            "compose-dev.yaml",
+        ] {
+            assert!(is_compose_name(yes), "{yes}");
+        }
+        for no in ["compose.json", "my-compose.yaml", "Dockerfile", "stack.yml"] {
+            assert!(!is_compose_name(no), "{no}");
         }
     }
 }

@@ -5,8 +5,10 @@
 pub mod bust;
 pub mod catalogue;
 pub mod checks;
-pub mod context;
 pub mod cli;
+pub mod compose;
+pub mod config;
+pub mod context;
 pub mod detect;
 pub mod discover;
 pub mod finding;

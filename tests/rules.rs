@@ -3,7 +3,8 @@
 mod common;
 
 use cachebust::catalogue::{rules, ExampleKind};
-use cachebust::lint::lint_bytes;
+use cachebust::compose::lint_project;
+use cachebust::lint::{lint_bytes, FileReport};
 use cachebust::settings::Settings;
 
 #[test]
@@ -23,12 +24,15 @@ fn every_example_behaves_as_documented() {
             rule.code
         );
         for example in &rule.examples {
-            let report = lint_bytes(
-                "Dockerfile".as_ref(),
-                "Dockerfile".into(),
-                example.dockerfile.clone().into_bytes(),
-                &settings,
-            );
+            let report = match &example.compose {
+                Some(compose) => lint_compose_example(compose, &example.dockerfile, &settings),
+                None => lint_bytes(
+                    "Dockerfile".as_ref(),
+                    "Dockerfile".into(),
+                    example.dockerfile.clone().into_bytes(),
+                    &settings,
+                ),
+            };
             let hits = report
                 .findings
                 .iter()
@@ -51,6 +55,18 @@ fn every_example_behaves_as_documented() {
             }
         }
     }
+}
+
+/// A compose example is a `compose.yaml` beside the Dockerfile it builds: their findings together.
+fn lint_compose_example(compose: &str, dockerfile: &str, settings: &Settings) -> FileReport {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+    let project = lint_project(&[dir.path().to_path_buf()], dir.path(), settings);
+    let mut reports = project.reports.into_iter();
+    let mut report = reports.next().expect("a report");
+    report.findings.extend(reports.flat_map(|r| r.findings));
+    report
 }
 
 #[test]

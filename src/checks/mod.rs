@@ -14,24 +14,51 @@ mod cb006;
 mod cb007;
 mod files;
 mod fixes;
+mod suppress;
 mod wording;
 
 pub use analysis::Analysis;
+use suppress::apply_suppressions;
 
 /// Lints one Dockerfile. A file that does not parse yields a single CB000 finding.
+/// Suppression comments and the settings' rule selection apply.
 pub fn check_dockerfile(file: &SourceFile, settings: &Settings) -> Vec<Finding> {
     let ast = match parse_dockerfile(file) {
         Ok(ast) => ast,
-        Err(error) => return vec![cb000::syntax_error(&error)],
+        Err(error) => return settings.filter(&file.path, vec![cb000::syntax_error(&error)]),
     };
     let dockerfile = build_dockerfile(file, &ast);
+    let instructions = instruction_spans(&dockerfile);
     let analysis = Analysis::new(file, dockerfile, settings);
+    let findings = run_rules(&analysis);
+    let enabled = |code: &str| settings.reports(code, &file.path);
+    let findings = apply_suppressions(file, &instructions, findings, &enabled);
+    settings.filter(&file.path, findings)
+}
+
+/// Every instruction's span, in file order.
+fn instruction_spans(dockerfile: &crate::model::Dockerfile) -> Vec<std::ops::Range<usize>> {
+    let mut spans: Vec<_> = dockerfile
+        .global_args
+        .iter()
+        .map(|a| a.span.clone())
+        .collect();
+    for stage in &dockerfile.stages {
+        spans.push(stage.from.clone());
+        spans.extend(stage.items.iter().map(|i| i.span.clone()));
+    }
+    spans.sort_by_key(|s| s.start);
+    spans.dedup();
+    spans
+}
+
+fn run_rules(analysis: &Analysis<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
-    cb001::check(&analysis, &mut findings);
-    cb002::check(&analysis, &mut findings);
-    cb003::check(&analysis, &mut findings);
-    cb006::check(&analysis, &mut findings);
-    cb007::check(&analysis, &mut findings);
+    cb001::check(analysis, &mut findings);
+    cb002::check(analysis, &mut findings);
+    cb003::check(analysis, &mut findings);
+    cb006::check(analysis, &mut findings);
+    cb007::check(analysis, &mut findings);
     findings.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
     findings
 }

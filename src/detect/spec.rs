@@ -88,22 +88,23 @@ pub struct Detectors {
     pub manifests: Vec<Manifest>,
 }
 
-#[derive(Deserialize)]
+/// Detector data as written: `rules/detectors.toml`, or the extra entries of a config file.
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct RawFile {
+pub struct RawFile {
     #[serde(default, rename = "detector")]
-    detectors: Vec<RawDetector>,
+    pub detectors: Vec<RawDetector>,
     #[serde(default, rename = "form")]
-    forms: Vec<RawForm>,
+    pub forms: Vec<RawForm>,
     #[serde(default, rename = "bust-idiom")]
-    bust_idioms: Vec<RawIdiom>,
+    pub bust_idioms: Vec<RawIdiom>,
     #[serde(default, rename = "manifest")]
-    manifests: Vec<RawManifest>,
+    pub manifests: Vec<RawManifest>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct RawManifest {
+pub struct RawManifest {
     id: String,
     commands: Vec<String>,
     #[serde(default)]
@@ -120,9 +121,9 @@ struct RawManifest {
     detector: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct RawDetector {
+pub struct RawDetector {
     id: String,
     tool: String,
     commands: Vec<String>,
@@ -145,9 +146,9 @@ struct RawDetector {
     forms: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct RawForm {
+pub struct RawForm {
     id: String,
     pattern: String,
     #[serde(default)]
@@ -162,9 +163,9 @@ struct RawForm {
     default_ref: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct RawIdiom {
+pub struct RawIdiom {
     id: String,
     pattern: String,
 }
@@ -183,6 +184,20 @@ impl Detectors {
     /// Compiles detector data; the error names the entry and field at fault.
     pub fn from_toml(text: &str) -> Result<Detectors, String> {
         let raw: RawFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        Detectors::compile(raw)
+    }
+
+    /// The built-in detectors plus a config file's extra entries (which may use the built-in forms).
+    pub fn with_extra(extra: RawFile) -> Result<Detectors, String> {
+        let mut raw: RawFile = toml::from_str(BUILTIN).map_err(|e| e.to_string())?;
+        raw.forms.extend(extra.forms);
+        raw.detectors.extend(extra.detectors);
+        raw.bust_idioms.extend(extra.bust_idioms);
+        raw.manifests.extend(extra.manifests);
+        Detectors::compile(raw)
+    }
+
+    fn compile(raw: RawFile) -> Result<Detectors, String> {
         let forms = raw
             .forms
             .into_iter()

@@ -1,7 +1,11 @@
 //! Fixing one file on disk: read, fix, and write back (`--fix`) or only compute the result (`--diff`).
 use std::path::Path;
 
-use super::{fix_text, write_atomically, WriteError};
+use super::{fix_with, write_atomically, WriteError};
+use crate::checks::check_dockerfile;
+use crate::compose::files::is_compose_text;
+use crate::compose::lint_compose_text;
+use crate::discover::{is_compose_name, is_dockerfile_name};
 use crate::finding::Finding;
 use crate::lint::{lint_bytes, FileReport};
 use crate::settings::Settings;
@@ -54,7 +58,22 @@ pub fn fix_file(
         return Ok(unchanged(after));
     };
     let file = SourceFile::new(path.to_path_buf(), display, text.to_string());
-    let outcome = fix_text(&file, settings, unsafe_fixes);
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let compose =
+        is_compose_name(&name) || (!is_dockerfile_name(&name) && is_compose_text(path, text));
+    let cwd = std::env::current_dir().unwrap_or_default();
+    // Compose files are re-linted as compose files: their fixes add `build.args` entries.
+    let lint = |f: &SourceFile| -> Vec<Finding> {
+        if compose {
+            settings.filter(
+                &f.path,
+                lint_compose_text(f.clone(), &cwd, settings).findings,
+            )
+        } else {
+            check_dockerfile(f, settings)
+        }
+    };
+    let outcome = fix_with(&file, unsafe_fixes, lint);
     let mut result = FileFix {
         before: file.text.clone(),
         after: report(&file, outcome.text, outcome.remaining),
@@ -64,7 +83,7 @@ pub fn fix_file(
     };
     if mode == FixMode::Write && result.changed() {
         if let Err(error) = write_atomically(path, &bytes, &result.after.file.text) {
-            let findings = crate::checks::check_dockerfile(&file, settings);
+            let findings = lint(&file);
             result = FileFix {
                 error: Some(error),
                 ..unchanged(FileReport { file, findings })

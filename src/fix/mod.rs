@@ -42,8 +42,9 @@ pub fn fix_text(file: &SourceFile, settings: &Settings, unsafe_fixes: bool) -> F
     fix_with(file, unsafe_fixes, |f| check_dockerfile(f, settings))
 }
 
-/// [`fix_text`] with the linter passed in, so that tests can feed it fixes no real check makes.
-fn fix_with(
+/// [`fix_text`] with the linter passed in: compose files are fixed with the compose linter, and tests
+/// feed it fixes no real check makes.
+pub fn fix_with(
     file: &SourceFile,
     unsafe_fixes: bool,
     lint: impl Fn(&SourceFile) -> Vec<Finding>,

@@ -1,0 +1,332 @@
+//! `cachebust check`: settings (config file + flags), linting, fixing, and the report.
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::catalogue::{known, rule};
+use crate::compose::{lint_compose_text, lint_project};
+use crate::config::{find_config, load_config};
+use crate::discover::is_compose_name;
+use crate::finding::{Applicability, Severity};
+use crate::lint::{lint_bytes, FileReport};
+use crate::report::{render, render_config_error, render_summary, OutputFormat, Style};
+use crate::settings::Settings;
+use crate::source::{display_path, SourceFile};
+
+use super::fixing::{fix_reports, fix_stdin, FixRun};
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to check [default: .]; `-` reads a file from standard input.
+    pub paths: Vec<PathBuf>,
+    /// How findings are printed.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    pub output_format: OutputFormat,
+    /// The lowest severity that makes the run fail (exit 1) [default: from the config, else info].
+    #[arg(long, value_enum)]
+    pub fail_level: Option<FailLevel>,
+    /// Exit 0 even when there are findings (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Only these rule codes (or prefixes, or ALL), comma-separated; replaces the config's `select`.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Never these rule codes (or prefixes), comma-separated; adds to the config's `ignore`.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// The config file [default: the nearest cachebust.toml or .cachebust.toml upward].
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Use no config file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Print a count per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print the findings only: no summary, no "Fixed" lines.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// The file name to lint standard input as (its name decides Dockerfile or compose).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// When to use colours in the full report and the diffs.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Apply the safe fixes and write the files back, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply the unsafe fixes (with `--fix` or `--diff`).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as unified diffs and write nothing (also with `--fix`).
+    #[arg(long)]
+    pub diff: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailLevel {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub const AFTER_HELP: &str = "\
+Configuration: the nearest cachebust.toml or .cachebust.toml from the working directory upward (or
+--config PATH) sets select, ignore, per-file-ignores, severity, fail-level, strict-tags, the cache-bust
+arg names and the fix's arg, default and echo line, and extra detectors (see the README).
+Suppressions: `# cachebust: ignore[CB001]` on the line before an instruction, `# cachebust: ignore-file[CB003]`
+anywhere in a Dockerfile, `# cachebust: ignore[CB004]` after a compose `build:` key.
+
+Fixing:
+  --fix                  applies the safe fixes, writes the files, prints `Fixed N findings in PATH` on
+                         stderr and then reports the findings that remain; the exit code follows them.
+  --fix --unsafe-fixes   applies the unsafe fixes too.
+  --diff                 prints what `--fix` would change, as unified diffs on stdout instead of the
+                         report (whatever `--output-format`), and writes nothing, even with `--fix`;
+                         `--unsafe-fixes` adds the unsafe fixes to the diffs. Exit code 1 when there is a
+                         diff, 0 when there is none.
+  --unsafe-fixes alone   counts the unsafe fixes as fixable in the summary.
+  With `-` (stdin), --fix prints the fixed file on stdout and the remaining findings on stderr.
+A file is written only if it is unchanged since it was read, through a temporary file renamed over it
+(a symlink's target is replaced, the link is kept). Bytes outside the fixes stay as they were.
+Exit codes: 0 clean, 1 findings (or a diff with --diff), 2 usage, config, I/O or write errors.";
+
+pub fn run_check(args: &CheckArgs) -> u8 {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let style = style(args.color);
+    let settings = match load_settings(args, &cwd) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprint!("{message}");
+            return 2;
+        }
+    };
+    let fix = FixRun::from_flags(args.fix, args.diff, args.unsafe_fixes);
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return check_stdin(args, &settings, &cwd, fix, style);
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let project = lint_project(&paths, &cwd, &settings);
+    let mut errors = project.errors;
+    let mut reports = filtered(project.reports, &settings);
+    if let Some(fix) = fix {
+        let outcome = fix_reports(&reports, &settings, fix, style.color, args.quiet);
+        errors.extend(outcome.errors);
+        if fix.diff {
+            return finish(&errors, outcome.changed && !args.exit_zero);
+        }
+        if outcome.wrote {
+            // Fixing one file can change another's findings (a Dockerfile's new arg and its compose file).
+            let again = lint_project(&paths, &cwd, &settings);
+            reports = filtered(again.reports, &settings);
+        }
+    }
+    let failing = report(args, &reports, &settings, style);
+    finish(&errors, failing && !args.exit_zero)
+}
+
+fn finish(errors: &[String], failing: bool) -> u8 {
+    for error in errors {
+        eprintln!("error: {error}");
+    }
+    if !errors.is_empty() {
+        2
+    } else {
+        u8::from(failing)
+    }
+}
+
+/// The config file's settings with the command line's on top. Errors come rendered.
+fn load_settings(args: &CheckArgs, cwd: &Path) -> Result<Settings, String> {
+    let path = if args.isolated {
+        None
+    } else {
+        args.config.clone().or_else(|| find_config(cwd))
+    };
+    let mut settings = match &path {
+        Some(path) => {
+            load_config(path).map_err(|e| render_config_error(&e, &display_path(&e.path, cwd)))?
+        }
+        None => Settings::default(),
+    };
+    let check = |codes: &[String]| -> Result<Vec<String>, String> {
+        codes
+            .iter()
+            .map(|c| c.trim().to_ascii_uppercase())
+            .map(|c| {
+                let known = c == "ALL"
+                    || crate::catalogue::rules()
+                        .iter()
+                        .any(|r| r.code.starts_with(&c));
+                if known {
+                    Ok(c)
+                } else {
+                    Err(format!(
+                        "error: unknown rule code `{c}` (see `cachebust rule --all`)\n"
+                    ))
+                }
+            })
+            .collect()
+    };
+    if !args.select.is_empty() {
+        settings.select = Some(check(&args.select)?);
+    }
+    settings.ignore.extend(check(&args.ignore)?);
+    if let Some(level) = args.fail_level {
+        settings.fail_level = match level {
+            FailLevel::Info => Severity::Info,
+            FailLevel::Warning => Severity::Warning,
+            FailLevel::Error => Severity::Error,
+        };
+    }
+    Ok(settings)
+}
+
+/// Applies the settings' rule selection to compose findings too (Dockerfile findings already are).
+fn filtered(reports: Vec<FileReport>, settings: &Settings) -> Vec<FileReport> {
+    reports
+        .into_iter()
+        .map(|mut r| {
+            r.findings = settings.filter(&r.file.path, r.findings);
+            r
+        })
+        .collect()
+}
+
+/// `cachebust check -`: one file from standard input, named by `--stdin-filename`.
+fn check_stdin(
+    args: &CheckArgs,
+    settings: &Settings,
+    cwd: &Path,
+    fix: Option<FixRun>,
+    style: Style,
+) -> u8 {
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+        return finish(&[format!("cannot read standard input: {e}")], false);
+    }
+    let path = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("Dockerfile"));
+    let display = args
+        .stdin_filename
+        .as_ref()
+        .map_or_else(|| "-".to_string(), |p| p.display().to_string());
+    let name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let report = match String::from_utf8(bytes) {
+        Ok(text) if is_compose_name(&name) => {
+            lint_compose_text(SourceFile::new(path.clone(), display, text), cwd, settings)
+        }
+        Ok(text) => lint_bytes(&path, display, text.into_bytes(), settings),
+        Err(e) => lint_bytes(&path, display, e.into_bytes(), settings),
+    };
+    let report = filtered(vec![report], settings).remove(0);
+    match fix {
+        Some(fix) => {
+            let (failing, remaining) = fix_stdin(report, settings, fix, cwd, style.color);
+            if !fix.diff {
+                let mut out = render(OutputFormat::Concise, &[remaining], style);
+                out.truncate(out.trim_end().len());
+                if !out.is_empty() && !args.quiet {
+                    eprintln!("{out}");
+                }
+            }
+            u8::from(failing && !args.exit_zero)
+        }
+        None => {
+            let failing = self::report(args, &[report], settings, style);
+            u8::from(failing && !args.exit_zero)
+        }
+    }
+}
+
+/// Prints the findings (or the statistics) and the summary. Returns whether a finding is at or above
+/// the fail level.
+fn report(args: &CheckArgs, reports: &[FileReport], settings: &Settings, style: Style) -> bool {
+    let mut out = if args.statistics {
+        statistics(reports)
+    } else {
+        render(args.output_format, reports, style)
+    };
+    if args.output_format == OutputFormat::Full && !args.quiet && !args.statistics {
+        let fixes = |a| {
+            reports
+                .iter()
+                .flat_map(|r| &r.findings)
+                .filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability == a))
+                .count()
+        };
+        let (safe, unsafe_) = (fixes(Applicability::Safe), fixes(Applicability::Unsafe));
+        // As in ruff: with `--unsafe-fixes`, the unsafe fixes are what `--fix` applies.
+        out += &if args.unsafe_fixes {
+            render_summary(reports, safe + unsafe_, 0)
+        } else {
+            render_summary(reports, safe, unsafe_)
+        };
+    }
+    write_stdout(&out);
+    reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.severity >= settings.fail_level)
+}
+
+/// `--statistics`: `COUNT  CODE  name  [*]` per rule, `[*]` when some are fixable with `--fix`.
+fn statistics(reports: &[FileReport]) -> String {
+    let mut counts: BTreeMap<&str, (usize, bool)> = BTreeMap::new();
+    for f in reports.iter().flat_map(|r| &r.findings) {
+        let entry = counts.entry(f.code).or_default();
+        entry.0 += 1;
+        entry.1 |= f
+            .fix
+            .as_ref()
+            .is_some_and(|x| x.applicability == Applicability::Safe);
+    }
+    counts
+        .into_iter()
+        .map(|(code, (n, fixable))| {
+            let name = rule(code).map_or("", |_| known(code).name.as_str());
+            format!(
+                "{n:>5}  {code}  {name}{}\n",
+                if fixable { "  [*]" } else { "" }
+            )
+        })
+        .collect()
+}
+
+pub fn style(color: ColorChoice) -> Style {
+    let color = match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100);
+    Style { color, width }
+}
+
+pub fn write_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}

@@ -1,0 +1,175 @@
+//! One service's build: find the Dockerfile it builds (on disk or inline), then run the compose rules
+//! against the stages its `target` builds.
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::dockerfiles::{tidy, Dockerfiles};
+use super::inline::Inline;
+use super::interpolate::{interpolate, Env};
+use super::merge::{Merged, Recipe};
+use super::target::{built_stages, bust_args, declared_args};
+use super::yaml::Node;
+use super::{cb000, cb004, cb005};
+use crate::checks::{check_dockerfile, Analysis};
+use crate::finding::Finding;
+use crate::model::{build_dockerfile, Dockerfile};
+use crate::parse::dockerfile::parse_dockerfile;
+use crate::settings::Settings;
+use crate::source::{display_path, SourceFile};
+
+/// What the services of a run share: where paths are shown from, the settings, the environment that
+/// interpolation reads, the Dockerfiles linted so far, and errors to report.
+pub struct Run<'a> {
+    pub cwd: &'a Path,
+    pub settings: &'a Settings,
+    pub env: Env<'a>,
+    pub dockerfiles: Dockerfiles,
+    pub errors: Vec<String>,
+}
+
+/// The compose files of a set and their findings so far, one list per file.
+pub struct SetFindings<'a> {
+    pub files: &'a [SourceFile],
+    pub findings: Vec<Vec<Finding>>,
+    /// The inline Dockerfiles already linted (file, offset): services that share one report it once.
+    pub inlined: HashSet<(usize, usize)>,
+}
+
+/// Checks one service of the set. Builds whose paths cannot be known (an unset variable, a remote git
+/// context) are skipped.
+pub fn check_service(run: &mut Run<'_>, set: &mut SetFindings<'_>, merged: &Merged<'_>) {
+    let (home, _, build) = merged.home();
+    let span = build.key.referenced.clone();
+    let dir = set.files[home].path.parent().unwrap_or(Path::new(""));
+    let Some(context) = resolve(run.env, merged.field(|b| b.context), ".") else {
+        return;
+    };
+    if is_remote(&context) {
+        return;
+    }
+    let context_dir = dir.join(&context);
+    let unbuildable =
+        |what: String, label: &str| cb000::unbuildable(&merged.name, span.clone(), &what, label);
+    match merged.recipe() {
+        Recipe::Inline(index, node) => {
+            let Some(inline) = Inline::new(&set.files[index], node) else {
+                return;
+            };
+            if set.inlined.insert((index, node.defined.start)) {
+                let newline = set.files[index].newline();
+                let found = check_dockerfile(&inline.file, run.settings);
+                set.findings[index].extend(found.into_iter().map(|f| inline.place(f, newline)));
+            }
+            let model = parse_dockerfile(&inline.file)
+                .ok()
+                .map(|ast| build_dockerfile(&inline.file, &ast));
+            let shown = "the inline Dockerfile (`dockerfile_inline`)";
+            check_build(run, set, merged, &inline.file, model.as_ref(), shown);
+        }
+        Recipe::Path(name) => {
+            let Some(name) = resolve(run.env, name, "Dockerfile") else {
+                return;
+            };
+            if !context_dir.is_dir() {
+                let shown = display_path(&tidy(&context_dir), run.cwd);
+                let what = format!("builds from `{shown}`, which does not exist");
+                let finding = unbuildable(what, "no such directory");
+                set.findings[home].push(finding);
+                return;
+            }
+            let path = context_dir.join(&name);
+            let shown = display_path(&tidy(&path), run.cwd);
+            if !path.is_file() {
+                let what = format!("builds `{shown}`, which does not exist");
+                let finding = unbuildable(what, "no such file");
+                set.findings[home].push(finding);
+                return;
+            }
+            let index = match run.dockerfiles.load(&path, shown.clone(), run.settings) {
+                Ok(index) => index,
+                Err(e) => {
+                    run.errors.push(format!("{shown}: cannot read: {e}"));
+                    return;
+                }
+            };
+            let linted = run.dockerfiles.get(index);
+            let (file, model) = (linted.report.file.clone(), linted.model.clone());
+            check_build(
+                run,
+                set,
+                merged,
+                &file,
+                model.as_ref(),
+                &format!("`{shown}`"),
+            );
+        }
+    }
+}
+
+/// The compose rules for a service whose Dockerfile is known.
+fn check_build(
+    run: &Run<'_>,
+    set: &mut SetFindings<'_>,
+    merged: &Merged<'_>,
+    file: &SourceFile,
+    model: Option<&Dockerfile>,
+    shown: &str,
+) {
+    // A Dockerfile that does not parse has its own CB000.
+    let Some(model) = model else {
+        return;
+    };
+    let target = match merged.field(|b| b.target) {
+        Some(node) => match resolve(run.env, Some(node), "") {
+            Some(target) => Some(target),
+            None => return,
+        },
+        None => None,
+    };
+    let Some(stages) = built_stages(model, file, target.as_deref()) else {
+        if let (Some(target), false) = (&target, model.stages.is_empty()) {
+            let (home, _, build) = merged.home();
+            let what = format!("builds target `{target}`, which {shown} does not define");
+            set.findings[home].push(cb000::unbuildable(
+                &merged.name,
+                build.key.referenced.clone(),
+                &what,
+                "no such stage",
+            ));
+        }
+        return;
+    };
+    let analysis = Analysis::new(file, model.clone(), run.settings);
+    let names = bust_args(&analysis, &stages);
+    cb004::check(
+        set.files,
+        merged,
+        &names,
+        shown,
+        run.settings,
+        &mut set.findings,
+    );
+    let declared = declared_args(model);
+    cb005::check(
+        set.files,
+        merged,
+        &declared,
+        shown,
+        run.settings,
+        &mut set.findings,
+    );
+}
+
+/// A path-like field after interpolation, `default` when absent, `None` when it cannot be known.
+fn resolve(env: Env<'_>, node: Option<&Node>, default: &str) -> Option<String> {
+    match node {
+        None => Some(default.to_string()),
+        Some(node) => interpolate(node.as_str()?, env).ok(),
+    }
+}
+
+/// A build context that `docker compose` fetches: a git or HTTP URL. It is resolved on every build, so it
+/// never goes stale, and there is nothing here to read.
+fn is_remote(context: &str) -> bool {
+    context.contains("://") || context.starts_with("git@") || context.starts_with("github.com/")
+}

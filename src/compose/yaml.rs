@@ -1,0 +1,292 @@
+//! YAML text → a tree of nodes with byte spans, through `serde-saphyr`.
+//!
+//! A generic tree rather than typed structs: serde-saphyr gives a span to every node (keys included) only
+//! through `Spanned<T>`, and `Spanned` loses its spans inside serde's buffered `untagged` enums, while
+//! compose's `build` and `args` each come in several shapes. Merge keys (`<<: *a`) are applied by the
+//! parser; a merged node keeps the alias as its `referenced` span and its anchor text as `defined`.
+use std::fmt;
+use std::ops::Range;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Location, Spanned};
+
+use crate::source::SourceFile;
+
+/// One YAML node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// Where this node is used: its own text, or the alias (`*a`) that brought it here.
+    pub referenced: Range<usize>,
+    /// Where this node is written (inside the anchor for an alias or a merged entry). A scalar's span
+    /// covers its text with its quotes; a block collection's is empty, at its first entry; a flow
+    /// collection's is its opening bracket.
+    pub defined: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    Null,
+    Scalar(String),
+    Seq(Vec<Node>),
+    /// Entries in document order; entries merged with `<<` follow the mapping's own entries.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// Whether the node is written here, not brought in by an alias or a merge key.
+    pub fn is_local(&self) -> bool {
+        self.referenced == self.defined
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn entries(&self) -> &[(Node, Node)] {
+        match &self.kind {
+            NodeKind::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// The entry of a mapping with this key.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        self.entries()
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(k, v)| (k, v))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+}
+
+/// Why a file is not valid YAML, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// Parses a YAML document, with limits that stop alias bombs (`&a [*b, *b, …]` nested) and other
+/// blow-ups long before they cost memory or time: a compose file has a few thousand nodes at most.
+pub fn parse_yaml(file: &SourceFile) -> Result<Node, YamlError> {
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        // Compose reads YAML 1.2: `n`, `y`, `on`, `off` are strings (service names, arg names).
+        strict_booleans: true,
+        budget: serde_saphyr::budget! {
+            max_nodes: 50_000,
+            max_events: 200_000,
+            max_aliases: 5_000,
+            max_depth: 64,
+            max_documents: 1,
+            max_total_scalar_bytes: 8 << 20,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
+            max_replay_stack_depth: 16,
+        },
+    };
+    match serde_saphyr::from_str_with_options::<Option<Spanned<Raw>>>(&file.text, options) {
+        Ok(Some(raw)) => Ok(convert(file, raw)),
+        Ok(None) => Ok(Node {
+            kind: NodeKind::Null,
+            referenced: 0..0,
+            defined: 0..0,
+        }),
+        Err(error) => Err(yaml_error(file, &error)),
+    }
+}
+
+fn yaml_error(file: &SourceFile, error: &serde_saphyr::Error) -> YamlError {
+    use serde_saphyr::MessageFormatter;
+    let formatter = serde_saphyr::DefaultMessageFormatter;
+    // The formatter's text has no "at line …" suffix (our span shows where); keep it on one line.
+    let message: String = formatter
+        .format_message(error)
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let at = error
+        .location()
+        .map_or(file.text.len(), |l| offset(file, &l));
+    let end = file.text[at..]
+        .chars()
+        .next()
+        .filter(|c| *c != '\n' && *c != '\r')
+        .map_or(at, |c| at + c.len_utf8());
+    YamlError {
+        span: at..end,
+        message,
+    }
+}
+
+/// A location's byte offset; errors of the scanner carry only a line and column.
+fn offset(file: &SourceFile, location: &Location) -> usize {
+    let span = location.span();
+    match span.byte_offset() {
+        Some(at) => (at as usize).min(file.text.len()),
+        None => file.offset(location.line() as usize, location.column() as usize),
+    }
+}
+
+fn range(file: &SourceFile, location: &Location) -> Range<usize> {
+    let start = offset(file, location);
+    let len = location.span().byte_len().unwrap_or(0) as usize;
+    start..(start + len).min(file.text.len())
+}
+
+fn convert(file: &SourceFile, raw: Spanned<Raw>) -> Node {
+    let referenced = range(file, &raw.referenced);
+    let defined = range(file, &raw.defined);
+    let kind = match raw.value {
+        Raw::Null => NodeKind::Null,
+        Raw::Str(s) => NodeKind::Scalar(s),
+        // A number or boolean as written (`1.10`, `0x1F`), never as re-printed from its value.
+        Raw::Typed => NodeKind::Scalar(file.text[defined.clone()].to_string()),
+        Raw::Seq(items) => NodeKind::Seq(items.into_iter().map(|i| convert(file, i)).collect()),
+        Raw::Map(entries) => NodeKind::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (convert(file, k), convert(file, v)))
+                .collect(),
+        ),
+    };
+    Node {
+        kind,
+        referenced,
+        defined,
+    }
+}
+
+/// The node as serde-saphyr hands it over, before its spans become byte ranges.
+enum Raw {
+    Null,
+    Str(String),
+    Typed,
+    Seq(Vec<Spanned<Raw>>),
+    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Raw, D::Error> {
+        deserializer.deserialize_any(RawVisitor)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Raw;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML node")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw, E> {
+        Ok(Raw::Str(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Raw, E> {
+        Ok(Raw::Str(v))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Raw, E> {
+        Ok(Raw::Typed)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Raw, E> {
+        Ok(Raw::Typed)
+    }
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<Raw, E> {
+        Ok(Raw::Typed)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Raw, E> {
+        Ok(Raw::Typed)
+    }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<Raw, E> {
+        Ok(Raw::Typed)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Raw, E> {
+        Ok(Raw::Typed)
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Raw, E> {
+        Ok(Raw::Typed)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+        Raw::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Raw::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key()? {
+            entries.push((key, map.next_value()?));
+        }
+        Ok(Raw::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Node, YamlError> {
+        parse_yaml(&SourceFile::new(
+            "c.yaml".into(),
+            "c.yaml".into(),
+            text.into(),
+        ))
+    }
+
+    #[test]
+    fn spans_and_merges() {
+        let text = "x: &b\n  args: {A: 1}\ns:\n  n:\n    <<: *b\n    on: \"q\"\n";
+        let root = parse(text).unwrap();
+        let n = root.get("s").unwrap().get("n").unwrap();
+        let (on_key, on) = n.entry("on").expect("`on` is a string key in YAML 1.2");
+        assert_eq!(&text[on_key.defined.clone()], "on");
+        assert_eq!(&text[on.defined.clone()], "\"q\"");
+        assert_eq!(on.as_str(), Some("q"));
+        let (args_key, args) = n.entry("args").unwrap();
+        assert!(!args_key.is_local());
+        assert_eq!(&text[args_key.referenced.clone()], "*b");
+        assert_eq!(args.get("A").unwrap().as_str(), Some("1"));
+    }
+
+    #[test]
+    fn errors_have_a_position_even_without_a_byte_offset() {
+        let text = "services:\r\n  a: [\r\n";
+        let error = parse(text).unwrap_err();
+        assert!(error.span.start >= text.find('[').unwrap(), "{error:?}");
+        assert!(!error.message.contains("at line"), "{error:?}");
+    }
+
+    #[test]
+    fn alias_bombs_stop_early() {
+        let mut text = String::from("a: &a [1,1,1,1,1,1,1,1,1]\n");
+        for (name, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip("abcdefgh".chars())
+        {
+            let alias = format!("*{prev},").repeat(9);
+            text += &format!("{name}: &{name} [{}]\n", alias.trim_end_matches(','));
+        }
+        let started = std::time::Instant::now();
+        assert!(parse(&text).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+}

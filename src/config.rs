@@ -1,0 +1,193 @@
+//! `cachebust.toml` / `.cachebust.toml`: found upward from the working directory (or named with
+//! `--config`), read strictly: an unknown key or a bad value is an error naming the key and its place.
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::catalogue::rules;
+use crate::detect::spec::{Detectors, RawDetector, RawFile, RawForm, RawIdiom, RawManifest};
+use crate::finding::Severity;
+use crate::settings::{PathIgnore, Settings};
+
+/// The names a config file may have, in the order they are looked for in each directory.
+pub const CONFIG_NAMES: [&str; 2] = ["cachebust.toml", ".cachebust.toml"];
+
+/// A config file that cannot be used, with the place in it that is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub text: String,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct CacheBust {
+    names: Option<Vec<String>>,
+    arg: Option<Spanned<String>>,
+    default: Option<String>,
+    echo: Option<bool>,
+}
+
+/// The config file that applies in `dir`: the nearest one in it or a parent directory.
+pub fn find_config(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .flat_map(|d| CONFIG_NAMES.iter().map(move |n| d.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// Reads a config file into settings (defaults for everything it does not say).
+pub fn load_config(path: &Path) -> Result<Settings, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        text: String::new(),
+        span: None,
+        message: format!("cannot read the config file: {e}"),
+    })?;
+    parse_config(path, &text)
+}
+
+/// Parses config text; `path` locates it (per-file ignores are relative to its directory).
+pub fn parse_config(path: &Path, text: &str) -> Result<Settings, ConfigError> {
+    let error = |span: Option<Range<usize>>, message: String| ConfigError {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        span,
+        message,
+    };
+    let raw: RawConfig =
+        toml::from_str(text).map_err(|e| error(e.span(), e.message().to_string()))?;
+    let mut settings = Settings::default();
+    let check_code = |code: &Spanned<String>| -> Result<String, ConfigError> {
+        let value = code.get_ref().to_ascii_uppercase();
+        let known = value == "ALL" || rules().iter().any(|r| r.code.starts_with(&value));
+        if known {
+            Ok(value)
+        } else {
+            Err(error(
+                Some(code.span()),
+                format!(
+                    "unknown rule code `{}` (see `cachebust rule --all`)",
+                    code.get_ref()
+                ),
+            ))
+        }
+    };
+    if let Some(select) = &raw.select {
+        settings.select = Some(select.iter().map(check_code).collect::<Result<_, _>>()?);
+    }
+    settings.ignore = raw
+        .ignore
+        .iter()
+        .map(check_code)
+        .collect::<Result<_, _>>()?;
+    for (code, severity) in &raw.severity {
+        settings.severities.push((check_code(code)?, *severity));
+    }
+    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    for (pattern, codes) in &raw.per_file_ignores {
+        let glob = globset::Glob::new(pattern.get_ref())
+            .map_err(|e| {
+                error(
+                    Some(pattern.span()),
+                    format!("invalid glob `{}`: {}", pattern.get_ref(), e.kind()),
+                )
+            })?
+            .compile_matcher();
+        let codes = codes.iter().map(check_code).collect::<Result<_, _>>()?;
+        settings.per_file_ignores.push(PathIgnore {
+            base: base.clone(),
+            glob,
+            codes,
+        });
+    }
+    if let Some(level) = raw.fail_level {
+        settings.fail_level = level;
+    }
+    if let Some(strict) = raw.strict_tags {
+        settings.strict_tags = strict;
+    }
+    let bust = &raw.cache_bust;
+    if let Some(names) = &bust.names {
+        settings.bust_names = names.clone();
+    }
+    if let Some(arg) = &bust.arg {
+        let valid = arg
+            .get_ref()
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && arg
+                .get_ref()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(error(
+                Some(arg.span()),
+                format!("`{}` is not a valid build-arg name", arg.get_ref()),
+            ));
+        }
+        settings.fix_arg = arg.get_ref().clone();
+        if !settings.is_bust_name(&settings.fix_arg) {
+            settings.bust_names.push(settings.fix_arg.clone());
+        }
+    }
+    if let Some(default) = &bust.default {
+        settings.fix_default = default.clone();
+    }
+    if let Some(echo) = bust.echo {
+        settings.fix_echo = echo;
+    }
+    let extra = RawFile {
+        detectors: raw.detector,
+        forms: raw.form,
+        bust_idioms: raw.bust_idiom,
+        manifests: raw.manifest,
+    };
+    if !(extra.detectors.is_empty()
+        && extra.forms.is_empty()
+        && extra.bust_idioms.is_empty()
+        && extra.manifests.is_empty())
+    {
+        let detectors = Detectors::with_extra(extra).map_err(|message| {
+            // Messages name the entry as `id`: point at its `id = "…"` line.
+            let span = message.split('`').nth(1).and_then(|id| {
+                text.find(&format!("\"{id}\""))
+                    .map(|at| at..at + id.len() + 2)
+            });
+            error(span, format!("extra detector data: {message}"))
+        })?;
+        // Settings are read once per run and shared by every file.
+        settings.detectors = Box::leak(Box::new(detectors));
+    }
+    Ok(settings)
+}
+
+/// The config as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawConfig {
+    select: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    fail_level: Option<Severity>,
+    strict_tags: Option<bool>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Severity>,
+    #[serde(default)]
+    per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    cache_bust: CacheBust,
+    #[serde(default)]
+    detector: Vec<RawDetector>,
+    #[serde(default)]
+    form: Vec<RawForm>,
+    #[serde(default)]
+    bust_idiom: Vec<RawIdiom>,
+    #[serde(default)]
+    manifest: Vec<RawManifest>,
+}
