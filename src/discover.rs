@@ -8,20 +8,50 @@ pub struct WalkError {
     pub message: String,
 }
 
-/// Whether a file name is a Dockerfile by convention: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
-/// `*.dockerfile`, `Containerfile`, `Containerfile.*` (case-insensitive).
+/// Whether a file name is a Dockerfile by convention: `Dockerfile`, `Dockerfile.*`, `Dockerfile-*`,
+/// `Dockerfile_*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile` and the same forms of it
+/// (case-insensitive). Files beside a Dockerfile that are not one (`Dockerfile.dockerignore`, templates
+/// such as `Dockerfile.template` or `Dockerfile.j2`, docs) are not.
 pub fn is_dockerfile_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    ["dockerfile", "containerfile"].iter().any(|stem| {
+    let named = ["dockerfile", "containerfile"].iter().any(|stem| {
         lower == *stem
             || lower
                 .strip_prefix(stem)
-                .is_some_and(|rest| rest.starts_with('.') && rest.len() > 1)
+                .is_some_and(|rest| rest.len() > 1 && rest.starts_with(['.', '-', '_']))
             || lower
                 .strip_suffix(stem)
                 .is_some_and(|rest| rest.ends_with('.') && rest.len() > 1)
-    })
+    });
+    named && !NOT_DOCKERFILES.iter().any(|ext| lower.ends_with(ext))
 }
+
+/// Endings of files named like Dockerfiles that are something else: BuildKit's per-Dockerfile ignore
+/// file, templates rendered into Dockerfiles, docs, backups and patches.
+const NOT_DOCKERFILES: &[&str] = &[
+    ".dockerignore",
+    ".template",
+    ".tmpl",
+    ".tpl",
+    ".j2",
+    ".jinja",
+    ".jinja2",
+    ".in",
+    ".erb",
+    ".md",
+    ".txt",
+    ".rst",
+    ".orig",
+    ".bak",
+    ".swp",
+    ".rej",
+    ".patch",
+    ".diff",
+    ".sh",
+    ".yml",
+    ".yaml",
+    ".json",
+];
 
 /// Whether a file name is a compose file's: `compose*.yaml`/`.yml` or `docker-compose*.yaml`/`.yml`
 /// (the default names, their `.override` twins, and variants such as `compose.prod.yaml`).
@@ -107,6 +137,9 @@ mod tests {
     #[test]
     fn dockerfile_names() {
         for yes in [
+            "Dockerfile_gpu",
+            "Dockerfile-windows",
+            "Containerfile.dev",
             "Dockerfile",
             "dockerfile",
             "Dockerfile.dev",
@@ -117,12 +150,16 @@ mod tests {
             assert!(is_dockerfile_name(yes), "{yes}");
         }
         for no in [
+            "Dockerfile.dockerignore",
+            "Dockerfile-debian.template",
+            "Dockerfile.j2",
+            "Dockerfile.md",
+            "Dockerfile_",
             "Dockerfile.",
             ".dockerfile",
             "Dockerfiles",
             "mydockerfile",
             "README.md",
-            "Dockerfile-old",
         ] {
             assert!(!is_dockerfile_name(no), "{no}");
         }

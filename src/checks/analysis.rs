@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 use std::ops::Range;
 use std::path::Path;
 
-use super::files::{sources_from_files, StageFiles};
+use super::files::{sources_from_files, sources_from_script, StageFiles};
 
 use crate::context::{join, BuildContext, Placed};
 use crate::detect::credentials::{
@@ -198,6 +198,16 @@ impl<'a> Analysis<'a> {
                         let mut detection =
                             detect(settings.detectors, &run.commands, run.shell, &scope);
                         if let Some(context) = build_context().as_ref().filter(|_| !item.onbuild) {
+                            for script in &detection.scripts {
+                                let found = sources_from_script(
+                                    context,
+                                    settings.detectors,
+                                    &files,
+                                    script,
+                                    &scope,
+                                );
+                                detection.sources.extend(found);
+                            }
                             for install in &detection.file_installs {
                                 let found = sources_from_files(
                                     context,
@@ -220,7 +230,12 @@ impl<'a> Analysis<'a> {
                             .filter(|c| !pinned_here(c))
                             .cloned()
                             .collect();
-                        pin_earlier_clones(&mut layers[first_layer..], &later);
+                        pin_earlier_clones(
+                            &mut layers[first_layer..],
+                            &later,
+                            &files.workdir,
+                            settings.strict_tags,
+                        );
                         if !detection.sources.is_empty() {
                             layers.push(Layer {
                                 stage: s,
@@ -388,17 +403,28 @@ fn idiom_repo(settings: &Settings, source: &str) -> Option<String> {
 
 /// A checkout in a later RUN pins the nearest earlier RUN's clones (`RUN git clone …` then
 /// `WORKDIR /src` and `RUN git checkout <sha>`), when it names a commit.
-fn pin_earlier_clones(stage_layers: &mut [Layer], checkouts: &[Checkout]) {
-    for checkout in checkouts
-        .iter()
-        .filter(|c| c.kind == crate::detect::refs::RefKind::Commit)
-    {
-        if let Some(layer) = stage_layers
+fn pin_earlier_clones(
+    stage_layers: &mut [Layer],
+    checkouts: &[Checkout],
+    workdir: &str,
+    strict_tags: bool,
+) {
+    for checkout in checkouts.iter().filter(|c| !c.kind.is_mutable(strict_tags)) {
+        // Without `-C`/`cd`, a checkout in a later RUN works in the WORKDIR.
+        let dir = checkout.dir.as_deref().unwrap_or(workdir);
+        // The clone in that directory, else the latest layer's clone when it is the only one there.
+        let by_dir = stage_layers
             .iter_mut()
             .rev()
-            .find(|l| l.sources.iter().any(|s| s.pinnable))
-        {
-            apply_checkout(&mut layer.sources, checkout);
+            .any(|l| apply_checkout(&mut l.sources, checkout, Some(dir), false));
+        if !by_dir {
+            if let Some(layer) = stage_layers
+                .iter_mut()
+                .rev()
+                .find(|l| l.sources.iter().any(|s| s.pinnable))
+            {
+                apply_checkout(&mut layer.sources, checkout, None, true);
+            }
         }
     }
 }

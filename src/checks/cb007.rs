@@ -16,7 +16,14 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             .iter()
             .filter(|l| analysis.reaches(bust, l))
             .collect();
+        // A ref from a build arg may be a branch at build time (`--build-arg REF=main`): the bust is
+        // needed then, whatever the default says.
+        let overridable = reached
+            .iter()
+            .flat_map(|l| &l.sources)
+            .any(|s| s.ref_from_variable);
         if reached.is_empty()
+            || overridable
             || reached
                 .iter()
                 .any(|l| analysis.mutable_sources(l).next().is_some())
@@ -29,10 +36,10 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             code: "CB007",
             severity: rule.severity,
             message: format!(
-                "`{}` busts {} that {} pinned: it only rebuilds for nothing",
+                "`{}` busts {} that {}: it only rebuilds for nothing",
                 bust.name,
                 if count == 1 { "1 remote layer".to_string() } else { format!("{count} remote layers") },
-                if count == 1 { "is" } else { "are all" }
+                if count == 1 { "is pinned (to a commit or tag)" } else { "are all pinned (to commits or tags)" }
             ),
             span: bust.span.clone(),
             label: "a cache bust with nothing that moves after it".into(),

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use crate::context::{join, BuildContext, Placed};
 use crate::detect::manifests::read_manifest;
 use crate::detect::spec::{Detectors, ManifestFormat};
-use crate::detect::{FileInstall, InstallPath, RemoteSource, Via};
+use crate::detect::{detect, FileInstall, InstallPath, RemoteSource, ScriptRun, Via};
+use crate::model::scope::Scope;
+use crate::parse::shell::{split_commands, Framing, ShellKind};
 
 /// What a stage's image holds from the build context so far: its working directory and its copies.
 #[derive(Debug, Clone)]
@@ -90,11 +92,58 @@ pub fn sources_from_files(
                 pinnable: false,
                 pinned_by: None,
                 via: Some(Via {
-                    file: relative.clone(),
+                    file: tidy(&relative),
                     line: entry.line,
                 }),
+                dest: None,
+                ref_from_variable: false,
             }));
         }
     }
     sources
+}
+
+/// `builder-scripts/./pak7.txt` → `builder-scripts/pak7.txt`, as a user would name the file.
+fn tidy(path: &str) -> String {
+    path.split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The remote sources fetched by the commands of a script from the build context that a RUN executes,
+/// reported at the RUN's script word with the script's file and line.
+pub fn sources_from_script(
+    context: &BuildContext,
+    detectors: &Detectors,
+    files: &StageFiles<'_>,
+    script: &ScriptRun,
+    scope: &Scope,
+) -> Vec<RemoteSource> {
+    let Some(relative) = context.locate(&files.copies, &join(&files.workdir, &script.path)) else {
+        return Vec::new();
+    };
+    let Some(text) = context.read(&relative) else {
+        return Vec::new();
+    };
+    let commands = split_commands(&text, 0, Framing::Script, ShellKind::Posix);
+    let detection = detect(detectors, &commands, ShellKind::Posix, scope);
+    detection
+        .sources
+        .into_iter()
+        .map(|mut source| {
+            let line = text[..source.command.start.min(text.len())]
+                .matches('\n')
+                .count()
+                + 1;
+            source.via = Some(Via {
+                file: tidy(&relative),
+                line,
+            });
+            source.command = script.command.clone();
+            source.url_span = script.word.clone();
+            source.pinned_by = None;
+            source
+        })
+        .collect()
 }

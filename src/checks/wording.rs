@@ -12,7 +12,10 @@ pub fn what_it_fetches(source: &RemoteSource) -> String {
         RefKind::Latest => format!("of `{reference}`").replace("of `HEAD`", "of `latest`"),
         RefKind::Tag => format!("of tag `{reference}`"),
         RefKind::Commit => format!("of commit `{reference}`"),
-        RefKind::Unresolved => format!("of `{reference}`, which has no value at build time,"),
+        RefKind::Unresolved if is_computed(reference) => {
+            format!("of a ref computed at build time (`{reference}`)")
+        }
+        RefKind::Unresolved => format!("of `{reference}`, which has no default,"),
     };
     match &source.via {
         Some(via) => format!("{what} (named in {}:{})", via.file, via.line),
@@ -33,6 +36,9 @@ pub fn label(source: &RemoteSource) -> String {
         RefKind::Latest => "the newest release: it moves".to_string(),
         RefKind::Tag => "a tag: tags can be moved".to_string(),
         RefKind::Commit => "a commit: it never moves".to_string(),
+        RefKind::Unresolved if source.unresolved.is_empty() => {
+            "computed at build time: assumed to move".to_string()
+        }
         RefKind::Unresolved => format!(
             "`${}` has no default: assumed to move",
             source.unresolved.join("`, `$")
@@ -52,4 +58,9 @@ pub fn what_goes_missing(source: &RemoteSource) -> String {
         (RefKind::Tag, Some(r)) => format!("a moved tag `{r}`"),
         _ => "new commits".into(),
     }
+}
+
+/// A ref from a command substitution (`$(git describe --tags)`), not a variable.
+fn is_computed(reference: &str) -> bool {
+    reference.contains("$(") || reference.contains('`')
 }

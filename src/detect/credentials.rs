@@ -31,10 +31,13 @@ fn patterns() -> &'static Patterns {
             r##"(?i)[?&](?:access_token|private_token|job_token|token|api_key|apikey|sig|signature|password|auth)=([^&\s'"#`]+)"##,
         )
         .expect("valid regex"),
-        secret_name: Regex::new(r"(?i)(?:TOKEN|PASSWORD|PASSWD|PASS|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)")
+        // Whole `_`-separated words: `GIT_TOKEN`, `NPM_AUTH`, but not `TOKENIZERS_VERSION` or `WEBAUTHN`.
+        secret_name: Regex::new(
+            r"(?i)(?:^|_)(?:TOKEN|PASSWORD|PASSWD|PASS|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)(?:_|$)",
+        )
             .expect("valid regex"),
         secret_decl: Regex::new(
-            r#"(?im)^[ \t]*(?:ONBUILD[ \t]+)?(?:ARG|ENV)[ \t]+(?:[^\n]*?[ \t])?\w*(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)\w*[= ]("[^"\n]*"|'[^'\n]*'|[^\s]+)"#,
+            r#"(?im)^[ \t]*(?:ONBUILD[ \t]+)?(?:ARG|ENV)[ \t]+(?:[^\n]*?[ \t])?(?:\w*_)?(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_\w*)?[= ]("[^"\n]*"|'[^'\n]*'|[^\s]+)"#,
         )
         .expect("valid regex"),
     })
@@ -203,6 +206,23 @@ mod tests {
             vec!["GIT_TOKEN".to_string()]
         );
         assert!(!is_literal("${GIT_USER}:${GIT_TOKEN}", Leak::Userinfo));
+        for name in [
+            "TOKENIZERS_VERSION",
+            "twofactor_webauthn_version",
+            "OAUTH2_PROXY_VERSION",
+            "BYPASS",
+        ] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+        for name in [
+            "GIT_TOKEN",
+            "npm_auth",
+            "DB_PASSWORD",
+            "GITHUB_API_KEY",
+            "TOKEN",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
         assert!(is_literal("ci:hunter2", Leak::Userinfo));
         assert!(!is_literal("ci:${PASS}", Leak::Userinfo));
         assert_eq!(

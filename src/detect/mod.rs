@@ -34,6 +34,10 @@ pub struct RemoteSource {
     pub pinned_by: Option<Range<usize>>,
     /// The build-context file that names it, when the command reads one.
     pub via: Option<Via>,
+    /// Where a clone puts the repository (its directory argument, or the URL's last segment).
+    pub dest: Option<String>,
+    /// Whether the ref comes from a variable (a build arg can be overridden at build time).
+    pub ref_from_variable: bool,
 }
 
 /// A `git checkout <ref>` / `git reset --hard <ref>` that fixes what an earlier clone holds.
@@ -42,6 +46,10 @@ pub struct Checkout {
     pub command: Range<usize>,
     pub reference: String,
     pub kind: RefKind,
+    /// The repository directory it runs in (`git -C DIR`, or the last `cd DIR` of the RUN), if known.
+    pub dir: Option<String>,
+    /// Whether the ref comes from a variable (a build arg can be overridden at build time).
+    pub from_variable: bool,
 }
 
 /// What one RUN fetches, and the checkouts it makes.
@@ -50,6 +58,20 @@ pub struct Detection {
     pub sources: Vec<RemoteSource>,
     pub checkouts: Vec<Checkout>,
     pub file_installs: Vec<FileInstall>,
+    /// Scripts of the build context the RUN executes (`bash /scripts/setup.sh`).
+    pub scripts: Vec<ScriptRun>,
+    /// The directory of the last `cd` seen so far in the RUN.
+    cwd: Option<String>,
+}
+
+/// A RUN that executes a script file; the analysis reads it through the stage's `COPY`s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptRun {
+    pub command: Range<usize>,
+    /// The word naming the script.
+    pub word: Range<usize>,
+    /// The script's path in the image, as written (after build-arg expansion).
+    pub path: String,
 }
 
 /// An install that reads files the build context provides (`pip install -r requirements.txt`); the
@@ -85,6 +107,7 @@ pub struct Via {
 
 /// Commands that run their arguments as another command.
 const WRAPPERS: &[&str] = &[
+    "runuser",
     "sudo",
     "env",
     "exec",
@@ -112,24 +135,59 @@ pub fn detect(
     }
     let checkouts = detection.checkouts.clone();
     for checkout in &checkouts {
-        apply_checkout(&mut detection.sources, checkout);
+        apply_checkout(
+            &mut detection.sources,
+            checkout,
+            checkout.dir.as_deref(),
+            true,
+        );
     }
     detection
 }
 
-/// Applies a checkout to the pinnable sources fetched before it; true when it applied to any.
-pub fn apply_checkout(sources: &mut [RemoteSource], checkout: &Checkout) -> bool {
-    let mut applied = false;
-    for source in sources
-        .iter_mut()
-        .filter(|s| s.pinnable && s.command.start < checkout.command.start)
-    {
-        source.reference = Some(checkout.reference.clone());
-        source.kind = checkout.kind;
-        source.pinned_by = Some(checkout.command.clone());
-        applied = true;
+/// Applies a checkout to the clone it concerns among the pinnable sources fetched before it: the one
+/// whose directory is the checkout's, or (with `fallback`) the latest one when the directory is unknown
+/// or only one clone came before. True when it applied.
+pub fn apply_checkout(
+    sources: &mut [RemoteSource],
+    checkout: &Checkout,
+    dir: Option<&str>,
+    fallback: bool,
+) -> bool {
+    let before: Vec<usize> = (0..sources.len())
+        .filter(|&i| sources[i].pinnable && sources[i].command.start < checkout.command.start)
+        .collect();
+    let same_dir = |s: &RemoteSource| match (dir, &s.dest) {
+        (Some(d), Some(dest)) => last_segment(d) == last_segment(dest),
+        _ => true,
+    };
+    let target = match dir {
+        Some(_) => before
+            .iter()
+            .rev()
+            .find(|&&i| sources[i].dest.is_some() && same_dir(&sources[i])),
+        None => None,
     }
-    applied
+    .or_else(|| {
+        (fallback && (dir.is_none() || before.len() == 1))
+            .then(|| before.last())
+            .flatten()
+    });
+    let Some(&i) = target else { return false };
+    let source = &mut sources[i];
+    source.reference = Some(checkout.reference.clone());
+    source.kind = checkout.kind;
+    source.ref_from_variable = checkout.from_variable;
+    source.pinned_by = Some(checkout.command.clone());
+    true
+}
+
+/// `/opt/src/` → `src`: clones and checkouts are matched by their directory's name.
+fn last_segment(path: &str) -> &str {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
 }
 
 fn detect_command(
@@ -142,7 +200,15 @@ fn detect_command(
 ) {
     let (program, args) = program_and_args(&command.words);
     let Some(program) = program else { return };
-    if SHELLS.contains(&program.as_str()) {
+    if let Some(script) = script_run(&program, &command.words, args, scope) {
+        out.scripts.push(ScriptRun {
+            command: command.span.clone(),
+            ..script
+        });
+        return;
+    }
+    // `su [-l] user -c "…"` runs its script like `sh -c`.
+    if SHELLS.contains(&program.as_str()) || program == "su" {
         if let Some(script) = shell_c_script(args) {
             if depth < MAX_NESTING {
                 let raw_quote = script.span.end - script.span.start > script.text.len();
@@ -161,8 +227,14 @@ fn detect_command(
         }
         return;
     }
+    if program == "cd" {
+        out.cwd = args
+            .iter()
+            .find(|w| !w.text.starts_with('-'))
+            .map(|w| scope.expand(&w.text).text);
+    }
     if program == "git" {
-        if let Some(checkout) = checkout(command, args, scope) {
+        if let Some(checkout) = checkout(command, args, scope, out.cwd.as_deref()) {
             out.checkouts.push(checkout);
         }
     }
@@ -269,6 +341,32 @@ pub fn match_source(
         ),
     };
     Some((url, reference, kind))
+}
+
+/// `bash /scripts/setup.sh`, `sh -e ./x.sh`, `. ./env.sh`, `source x.sh`, or `./x.sh` run directly.
+fn script_run(program: &str, words: &[Word], args: &[Word], scope: &Scope) -> Option<ScriptRun> {
+    let word = if SHELLS.contains(&program) || matches!(program, "." | "source") {
+        if args
+            .iter()
+            .any(|w| w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('c'))
+        {
+            return None;
+        }
+        args.iter().find(|w| !w.text.starts_with('-'))?
+    } else {
+        let first = words.iter().find(|w| !is_assignment(&w.text))?;
+        if !(first.text.ends_with(".sh") && first.text.contains('/')) {
+            return None;
+        }
+        first
+    };
+    let path = scope.expand(&word.text).text;
+    let looks_like_file = path.contains('/') || path.ends_with(".sh");
+    looks_like_file.then(|| ScriptRun {
+        command: 0..0,
+        word: word.span.clone(),
+        path,
+    })
 }
 
 /// Keeps the spans of a re-split string inside the word they came from (escapes can shift them).
@@ -431,6 +529,7 @@ fn extract(
         if url.text.starts_with("file://") {
             return;
         }
+        let ref_from_variable = reference.is_some_and(|r| r.contains('$'));
         let reference = reference.map(|r| scope.expand(r));
         let mut unresolved = url.unresolved.clone();
         let (reference, kind) = match (&reference, default) {
@@ -457,6 +556,8 @@ fn extract(
             pinnable: detector.pinnable,
             pinned_by: None,
             via: None,
+            dest: None,
+            ref_from_variable,
         });
     };
     let (option_ref, option_kind) = ref_option.map_or((None, None), |(v, k)| (Some(v), k));
@@ -487,6 +588,19 @@ fn extract(
                 option_kind,
                 detector.default_ref.as_deref(),
             );
+            // `git clone URL [DIR]`: the directory a later checkout is matched against.
+            if detector.pinnable {
+                let expanded_url = scope.expand(url).text;
+                let dir = positionals.get(1).map(|w| scope.expand(&w.text).text);
+                let dest = dir.unwrap_or_else(|| {
+                    last_segment(&expanded_url)
+                        .trim_end_matches(".git")
+                        .to_string()
+                });
+                if let Some(source) = out.last_mut().filter(|s| s.command == command.span) {
+                    source.dest = Some(dest);
+                }
+            }
         }
         UrlFrom::Option(_) => {
             if let Some((url, span)) = option_url {
@@ -565,11 +679,21 @@ fn match_forms<'d>(
 }
 
 /// `git checkout <ref>`, `git reset --hard <ref>`, `git switch --detach <ref>` (with `-C dir` allowed).
-fn checkout(command: &SimpleCommand, args: &[Word], scope: &Scope) -> Option<Checkout> {
+fn checkout(
+    command: &SimpleCommand,
+    args: &[Word],
+    scope: &Scope,
+    cwd: Option<&str>,
+) -> Option<Checkout> {
     let mut rest = args.iter().map(|w| w.text.as_str()).peekable();
+    let mut dir = cwd.map(str::to_string);
     while let Some(&word) = rest.peek() {
         match word {
-            "-C" | "-c" => {
+            "-C" => {
+                rest.next();
+                dir = rest.next().map(|d| scope.expand(d).text);
+            }
+            "-c" => {
                 rest.next();
                 rest.next();
             }
@@ -580,26 +704,37 @@ fn checkout(command: &SimpleCommand, args: &[Word], scope: &Scope) -> Option<Che
         }
     }
     let sub = rest.next()?;
-    let operands: Vec<&str> = rest.collect();
-    let target = match sub {
-        "checkout" | "switch" => {
-            if operands
-                .iter()
-                .any(|o| matches!(*o, "-b" | "-B" | "-c" | "-C" | "--" | "--orphan"))
-            {
-                return None;
+    let mut operands = Vec::new();
+    let mut hard = false;
+    while let Some(word) = rest.next() {
+        match word {
+            // `git checkout <ref> -- <paths>` restores files; HEAD does not move.
+            "--" => return None,
+            // The new branch's name; the start point is the other operand.
+            "-b" | "-B" | "-c" | "-C" | "--orphan" => {
+                rest.next();
             }
-            operands.iter().find(|o| !o.starts_with('-'))?
+            "--hard" => hard = true,
+            w if w.starts_with('-') => {}
+            w => operands.push(w),
         }
-        "reset" if operands.contains(&"--hard") => operands.iter().find(|o| !o.starts_with('-'))?,
+    }
+    let target = match sub {
+        "checkout" | "switch" => *operands.first()?,
+        "reset" if hard => *operands.first()?,
         _ => return None,
     };
-    // `git fetch origin <sha> && git checkout FETCH_HEAD`: the fetch already names what is checked out.
-    if matches!(*target, "FETCH_HEAD" | "HEAD" | "ORIG_HEAD") {
+    // `git fetch origin <sha> && git checkout FETCH_HEAD`: the fetch already names what is checked out;
+    // `git checkout .` and `./path` are pathspecs.
+    if matches!(target, "FETCH_HEAD" | "HEAD" | "ORIG_HEAD" | ".")
+        || target.starts_with("./")
+        || target.starts_with('/')
+    {
         return None;
     }
     let expanded = scope.expand(target);
-    let kind = if expanded.unresolved.is_empty() {
+    let computed = expanded.text.contains("$(") || expanded.text.contains('`');
+    let kind = if expanded.unresolved.is_empty() && !computed {
         classify(&expanded.text)
     } else {
         RefKind::Unresolved
@@ -608,6 +743,8 @@ fn checkout(command: &SimpleCommand, args: &[Word], scope: &Scope) -> Option<Che
         command: command.span.clone(),
         reference: expanded.text,
         kind,
+        dir,
+        from_variable: target.contains('$'),
     })
 }
 

@@ -64,11 +64,8 @@ pub fn is_commit(text: &str) -> bool {
 
 /// `v1`, `1.2.3`, `v2.0.0-rc.1`, `release-1.4`, `1.2.3+build`: a version-like tag name.
 fn is_version(text: &str) -> bool {
-    let rest = text
-        .strip_prefix("release-")
-        .or_else(|| text.strip_prefix("release/"))
-        .unwrap_or(text);
-    let rest = rest.strip_prefix(['v', 'V']).unwrap_or(rest);
+    // `release/1.7` and `release-1.28` are maintenance branches that get backports, not tags.
+    let rest = text.strip_prefix(['v', 'V']).unwrap_or(text);
     let numeric_end = rest
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(rest.len());
@@ -98,7 +95,8 @@ mod tests {
             ("1.2", RefKind::Tag),
             ("v2.0.0-rc.1", RefKind::Tag),
             ("v0.0.0-20240101120000-abcdefabcdef", RefKind::Tag),
-            ("release-1.4", RefKind::Tag),
+            ("release-1.4", RefKind::Branch),
+            ("release/0.15", RefKind::Branch),
             ("refs/tags/nightly", RefKind::Tag),
             ("main", RefKind::Branch),
             ("feature/x", RefKind::Branch),
