@@ -12,8 +12,12 @@ pub fn syntax_error(error: &SyntaxError) -> Finding {
         span: error.span.clone(),
         label: error.message.clone(),
         related: Vec::new(),
-        help: "Fix the syntax here; `docker build` rejects this file too. The rest of the file was not checked."
-            .into(),
+        help: if error.docker_accepts {
+            "Docker builds this file, but cachebust cannot check it: the rest of the file was not checked."
+        } else {
+            "Fix the syntax here; `docker build` rejects this file too. The rest of the file was not checked."
+        }
+        .into(),
         fix: None,
     }
 }

@@ -8,6 +8,8 @@ use crate::source::SourceFile;
 pub struct SyntaxError {
     pub span: Range<usize>,
     pub message: String,
+    /// Whether Docker builds the file anyway (a gap of our parser, not an error in the file).
+    pub docker_accepts: bool,
 }
 
 /// Parses the file's text after its byte order mark. Spans in the returned tree are relative to that
@@ -23,9 +25,20 @@ pub fn parse_dockerfile(
         let (message, line, column) = split_position(&shown);
         let start = offset_of(text, line, column) + bom;
         let end = token_end(&file.text, start);
-        SyntaxError {
-            span: start..end,
-            message: message.to_string(),
+        match several_heredocs(&file.text[..start]) {
+            Some(run) => SyntaxError {
+                span: run,
+                message:
+                    "this RUN has several heredocs, which BuildKit accepts but cachebust's parser \
+                          (parse-dockerfile) does not yet; split it into one RUN per heredoc"
+                        .to_string(),
+                docker_accepts: true,
+            },
+            None => SyntaxError {
+                span: start..end,
+                message: message.to_string(),
+                docker_accepts: false,
+            },
         }
     })
 }
@@ -42,6 +55,35 @@ fn split_position(shown: &str) -> (&str, usize, usize) {
         (Some(line), Some(column)) => (&shown[..at], line, column),
         _ => (shown, 1, 1),
     }
+}
+
+/// The last `RUN` line before an error, when it opens two or more heredocs (`RUN <<A cat > a && <<B …`):
+/// parse-dockerfile rejects those, and the error it gives points at a body line.
+fn several_heredocs(before: &str) -> Option<std::ops::Range<usize>> {
+    let markers = |line: &str| {
+        line.match_indices("<<")
+            .filter(|(i, _)| {
+                let rest = line[i + 2..]
+                    .trim_start_matches('-')
+                    .trim_start_matches(['"', '\'']);
+                rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            })
+            .count()
+    };
+    let mut end = before.len();
+    while end > 0 {
+        let start = before[..end.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line = &before[start..end];
+        let trimmed = line.trim_start();
+        if trimmed.len() >= 4 && trimmed[..4].eq_ignore_ascii_case("RUN ") {
+            let at = start + (line.len() - trimmed.len());
+            return (markers(line) >= 2).then(|| at..at + 3);
+        }
+        end = start;
+    }
+    None
 }
 
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
@@ -89,5 +131,13 @@ mod tests {
         let err = parse_err("RUN x\n");
         assert_eq!(err.span, 0..3);
         assert_eq!(err.message, "expected FROM");
+    }
+
+    #[test]
+    fn several_heredocs_in_one_run_are_named() {
+        let text = "FROM a\nRUN <<A cat > /a && <<B cat > /b\nfoo\nA\nbar\nB\n";
+        let err = parse_err(text);
+        assert_eq!(err.span, 7..10);
+        assert!(err.message.contains("several heredocs"), "{}", err.message);
     }
 }
