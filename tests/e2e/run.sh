@@ -1,0 +1,520 @@
+#!/usr/bin/env bash
+# End-to-end suite against a real Docker engine (issue 8).
+#
+# Shows on a real BuildKit build that a layer fetching a moved remote is served stale from the cache,
+# that `cachebust check` finds it (CB001, CB002), and that the fixed Dockerfile (or compose project),
+# built with a cache-bust value that follows the remote, rebuilds exactly when the remote moves.
+# Also re-measures DESIGN.md's cache fact 2 (an ARG value busts every later RUN of its stage).
+#
+#   bash tests/e2e/run.sh
+#
+# Environment:
+#   CACHEBUST       the binary to test; when unset, `cargo build --release` builds target/release/cachebust
+#   E2E_KEEP_TMP    set to keep the temp dir (logs of every build) after the run
+#   E2E_PRETEND_NO_FIX / E2E_PRETEND_NO_EXEC
+#                   set to exercise the stand-ins even when the binary has `check --fix` / `exec`
+#   XDG_CACHE_HOME  the debootstrapped base rootfs is cached in ${XDG_CACHE_HOME:-~/.cache}/cachebust-e2e
+#
+# Needs root (it installs Debian's docker.io, containerd, runc, debootstrap and docker-compose when they
+# are missing, and runs its own dockerd under a temp dir). All git traffic goes to a git daemon on
+# 127.0.0.1. If dockerd cannot start on the machine, it prints `E2E SKIPPED: …` and exits 0.
+set -euo pipefail
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$E2E_DIR/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR
+source "$E2E_DIR/lib.sh"
+
+# --- the tool under test ------------------------------------------------------------------------------
+
+HAVE_FIX=""
+HAVE_EXEC=""
+
+ensure_cachebust() {
+    if [[ -n ${CACHEBUST:-} ]]; then
+        [[ $CACHEBUST == /* ]] || CACHEBUST="$PWD/$CACHEBUST"
+    else
+        say "building cachebust: cargo build --release --locked (in $REPO_ROOT)"
+        (cd "$REPO_ROOT" && cargo build --release --locked) >"$E2E_TMP/logs/cargo.log" 2>&1 ||
+            die "cargo build --release failed: $(tail -n 30 "$E2E_TMP/logs/cargo.log")"
+        CACHEBUST="$REPO_ROOT/target/release/cachebust"
+    fi
+    [[ -x $CACHEBUST ]] || die "no cachebust binary at $CACHEBUST"
+    if [[ -z ${E2E_PRETEND_NO_FIX:-} ]] && "$CACHEBUST" check --help 2>/dev/null | grep -q -- '--fix'; then
+        HAVE_FIX=1
+    fi
+    if [[ -z ${E2E_PRETEND_NO_EXEC:-} ]] && "$CACHEBUST" exec --help >/dev/null 2>&1; then
+        HAVE_EXEC=1
+    fi
+    say "cachebust: $CACHEBUST ($("$CACHEBUST" --version 2>/dev/null || echo '?'));" \
+        "check --fix: $(yes_no "$HAVE_FIX"); exec: $(yes_no "$HAVE_EXEC")"
+}
+
+yes_no() { if [[ -n $1 ]]; then printf yes; else printf no; fi; }
+
+CHECK_RC=0
+CHECK_OUT=""
+
+# run_check DIR ARGS…: `cachebust check ARGS…` run in DIR; sets CHECK_RC and CHECK_OUT.
+run_check() {
+    local dir=$1
+    shift
+    CHECK_RC=0
+    CHECK_OUT=$(cd "$dir" && NO_COLOR=1 COLUMNS=120 "$CACHEBUST" check "$@" 2>&1) || CHECK_RC=$?
+}
+
+# expect_findings DIR CODE ARGS…: check exits 1 and names CODE.
+expect_findings() {
+    local dir=$1 code=$2
+    shift 2
+    run_check "$dir" "$@"
+    local shown="cachebust check${*:+ $*}"
+    note "$shown: exit $CHECK_RC"
+    indent <<<"$CHECK_OUT"
+    assert_eq "$CHECK_RC" 1 "$shown exit code" "$CHECK_OUT"
+    assert_contains "$CHECK_OUT" "$code" "$shown reports $code"
+}
+
+# expect_clean DIR ARGS…: check exits 0 on the fixed files.
+expect_clean() {
+    local dir=$1
+    shift
+    run_check "$dir" "$@"
+    assert_eq "$CHECK_RC" 0 "cachebust check${*:+ $*} exit code after the fix" "$CHECK_OUT"
+}
+
+# insert_before FILE NEEDLE TEXT: insert TEXT (lines) before the first line containing NEEDLE.
+insert_before() {
+    local file=$1 needle=$2 text=$3
+    NEEDLE=$needle TEXT=$text awk '
+        !done && index($0, ENVIRON["NEEDLE"]) { print ENVIRON["TEXT"]; done = 1 }
+        { print }
+        END { if (!done) exit 3 }
+    ' "$file" >"$file.new" || die "insert_before: '$needle' not in $file"
+    mv "$file.new" "$file"
+}
+
+# fix_dockerfile STEP DIR DOCKERFILE NEEDLE STANDIN: apply `cachebust check --fix`, or (when the
+# binary has no --fix yet) the stand-in edit STANDIN inserted before NEEDLE, and show the diff.
+fix_dockerfile() {
+    local step=$1 dir=$2 dockerfile=$3 needle=$4 standin=$5
+    cp "$dir/$dockerfile" "$E2E_TMP/before-fix"
+    if [[ -n $HAVE_FIX ]]; then
+        run_check "$dir" --fix "$dockerfile"
+        note "cachebust check --fix $dockerfile: exit $CHECK_RC"
+        if cmp -s "$E2E_TMP/before-fix" "$dir/$dockerfile"; then
+            fail "cachebust check --fix left $dockerfile unchanged" "$CHECK_OUT"
+        fi
+        pass "cachebust check --fix rewrote $dockerfile"
+    else
+        say "STEP $step fix: PENDING (--fix not implemented)"
+        note "stand-in: inserting the expected fix by hand (NOT cachebust's output):"
+        insert_before "$dir/$dockerfile" "$needle" "$standin"
+    fi
+    diff -u --label "$dockerfile (before)" --label "$dockerfile (fixed)" \
+        "$E2E_TMP/before-fix" "$dir/$dockerfile" | indent || true
+}
+
+# assert_in_order WHAT FILE NEEDLE…: each NEEDLE is on a line after the previous one's.
+assert_in_order() {
+    local what=$1 file=$2
+    shift 2
+    if NEEDLES=$(printf '%s\n' "$@") awk '
+        BEGIN { n = split(ENVIRON["NEEDLES"], want, "\n"); i = 1 }
+        i <= n && index($0, want[i]) { i++ }
+        END { exit (i > n) ? 0 : 1 }
+    ' "$file"; then
+        pass "$what"
+    else
+        fail "$what: lines not in the order: $*" "$(cat "$file")"
+    fi
+}
+
+# shellcheck disable=SC2016 # the fix's text, `${CACHE_BUST}` is for Docker to expand
+CB001_STANDIN='ARG CACHE_BUST=unknown
+RUN echo "Cache bust: ${CACHE_BUST}"'
+
+# --- remotes: bare repos behind the git daemon, with numbered revisions ----------------------------------
+
+declare -A REV=()
+
+# A plain repo: a VERSION file. A python repo: a setuptools package `cbpkg` whose MARK names the revision.
+push_revision() {
+    local name=$1 kind=$2 work
+    REV[$name]=$((${REV[$name]:-0} + 1))
+    work="$GIT_WORK/$name"
+    case $kind in
+    plain)
+        printf '%s rev %s\n' "$name" "${REV[$name]}" >"$work/VERSION"
+        ;;
+    python)
+        mkdir -p "$work/cbpkg"
+        cat >"$work/pyproject.toml" <<EOF
+[build-system]
+requires = ["setuptools"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "cbpkg"
+version = "0.0.${REV[$name]}"
+EOF
+        printf 'MARK = "%s rev %s"\n' "$name" "${REV[$name]}" >"$work/cbpkg/__init__.py"
+        ;;
+    esac
+    commit_and_push "$name" "$name rev ${REV[$name]}"
+    note "pushed $name rev ${REV[$name]}: remote HEAD is now $(short "$(remote_head "$name")")"
+}
+
+# --- a scenario: one remote layer, its image, and how to build it ------------------------------------------
+# SC_KIND docker|compose, SC_DIR (what is linted), SC_DOCKERFILE (relative to SC_DIR), SC_IMAGE,
+# SC_REMOTE, SC_REMOTE_KIND plain|python, SC_NEEDLE (text of the remote step), SC_BASE_NEEDLE (a RUN
+# before it).
+
+# sc_content: what the remote put into the image.
+sc_content() {
+    local out
+    case $SC_REMOTE_KIND in
+    plain) out=$(docker run --rm --network=none "$SC_IMAGE" cat /commit 2>&1) ;;
+    python) out=$(docker run --rm --network=none "$SC_IMAGE" python3 -c 'import cbpkg; print(cbpkg.MARK)' 2>&1) ;;
+    esac || { printf 'ERROR: %s' "$out"; return 0; }
+    printf '%s' "$out"
+}
+
+# sc_expected REV: what the image should hold when it was built from revision REV of the remote.
+declare -A COMMIT_OF_REV=()
+sc_remember_rev() { COMMIT_OF_REV[$SC_REMOTE/${REV[$SC_REMOTE]}]=$(remote_head "$SC_REMOTE"); }
+sc_expected() {
+    case $SC_REMOTE_KIND in
+    plain) printf '%s' "${COMMIT_OF_REV[$SC_REMOTE/$1]}" ;;
+    python) printf '%s rev %s' "$SC_REMOTE" "$1" ;;
+    esac
+}
+
+sc_push() {
+    push_revision "$SC_REMOTE" "$SC_REMOTE_KIND"
+    sc_remember_rev
+}
+
+compose() { (cd "$SC_DIR" && docker-compose -p cbe2e "$@"); }
+
+# sc_build NAME plain|busted: build the image. `busted` sets the cache-bust value to the remote's HEAD:
+# through `cachebust exec` once it exists, else with the stand-in `git ls-remote … HEAD`.
+sc_build() {
+    local name=$1 mode=$2 value
+    value=$(remote_head "$SC_REMOTE")
+    new_log "$name"
+    local -a cmd stand_in=()
+    case $SC_KIND in
+    docker)
+        cmd=(docker build --progress=plain --network=host -f "$SC_DOCKERFILE" -t "$SC_IMAGE")
+        [[ $mode == busted && -z $HAVE_EXEC ]] && stand_in=(--build-arg "CACHE_BUST=$value")
+        # `docker build` reads a build arg from the environment only when named without a value.
+        [[ $mode == busted && -n $HAVE_EXEC ]] && stand_in=(--build-arg CACHE_BUST)
+        cmd+=("${stand_in[@]}" .)
+        ;;
+    compose)
+        cmd=(docker-compose -p cbe2e build --progress plain)
+        [[ $mode == busted && -z $HAVE_EXEC ]] && stand_in=("CACHE_BUST=$value")
+        ;;
+    esac
+    local rc=0
+    (
+        cd "$SC_DIR"
+        unset CACHE_BUST
+        if [[ $mode == busted && -n $HAVE_EXEC ]]; then
+            "$CACHEBUST" exec -- "${cmd[@]}"
+        elif [[ $SC_KIND == compose ]]; then
+            env "${stand_in[@]}" "${cmd[@]}"
+        else
+            "${cmd[@]}"
+        fi
+    ) >"$LAST_LOG" 2>&1 || rc=$?
+    if [[ $mode == busted ]]; then
+        if [[ -n $HAVE_EXEC ]]; then
+            note "build ($name): cachebust exec -- ${cmd[*]}"
+        else
+            note "build ($name): CACHE_BUST=$(short "$value") (stand-in for cachebust exec: git ls-remote HEAD)"
+        fi
+    else
+        note "build ($name): ${cmd[*]} (no cache-bust value)"
+    fi
+    [[ $rc -eq 0 ]] || fail "build $name failed (exit $rc)" "$(tail -n 40 "$LAST_LOG")"
+}
+
+# sc_expect STATE REV [BASE_STATE]: the remote step's cache state, the image's content, and optionally
+# the state of the RUN before the cache-bust arg.
+sc_expect() {
+    local state=$1 rev=$2 base_state=${3:-}
+    local what got want
+    what="${SC_LABEL}: $(basename "$LAST_LOG" .log)"
+    got=$(sc_content)
+    note "observed: remote step $(step_state "$LAST_LOG" "$SC_NEEDLE"), layer before it" \
+        "$(step_state "$LAST_LOG" "$SC_BASE_NEEDLE"), image holds '$got'"
+    expect_step "$what: remote step" "$SC_NEEDLE" "$state"
+    if [[ -n $base_state ]]; then
+        expect_step "$what: layer before the cache-bust arg" "$SC_BASE_NEEDLE" "$base_state"
+    fi
+    want=$(sc_expected "$rev")
+    if [[ $got == "$want" ]]; then
+        pass "$what: image holds rev $rev ($(short "$got"))"
+    else
+        local newest=${REV[$SC_REMOTE]}
+        fail "$what: image should hold rev $rev ('$want'), holds '$got' (remote is at rev $newest)" \
+            "$(tail -n 40 "$LAST_LOG")"
+    fi
+}
+
+# Phase A, the problem: build, move the remote, build again: the step is CACHED, the image is stale.
+sc_show_stale() {
+    sc_push
+    sc_build build1 plain
+    sc_expect rebuilt 1
+    sc_push
+    sc_build build2-remote-moved plain
+    sc_expect CACHED 1
+    note "=> stale: the remote is at rev 2, the image ships rev 1"
+}
+
+# Phase C, the cure: with a cache-bust value that follows the remote, the step rebuilds when (and only
+# when) the remote moves, and the layer before the arg stays cached.
+sc_show_busted() {
+    local rev=${REV[$SC_REMOTE]}
+    sc_build busted1 busted
+    sc_expect rebuilt "$rev" CACHED
+    sc_build busted2-remote-unchanged busted
+    sc_expect CACHED "$rev" CACHED
+    sc_push
+    sc_build busted3-remote-moved busted
+    sc_expect rebuilt "$((rev + 1))" CACHED
+}
+
+# --- the steps -----------------------------------------------------------------------------------------
+
+step1_stale_clone() {
+    section "STEP 1: git clone of a moved remote is served from the cache"
+    SC_KIND=docker SC_LABEL="clone" SC_DIR="$E2E_TMP/clone" SC_DOCKERFILE=Dockerfile
+    SC_IMAGE=e2e/clone SC_REMOTE=toolkit SC_REMOTE_KIND=plain
+    SC_NEEDLE="git clone" SC_BASE_NEEDLE="echo base-layer"
+    new_remote toolkit
+    mkdir -p "$SC_DIR"
+    cat >"$SC_DIR/Dockerfile" <<EOF
+FROM local/base
+RUN echo base-layer > /base
+RUN git clone $(git_url toolkit) /src && git -C /src rev-parse HEAD > /commit
+EOF
+    sc_show_stale
+}
+
+step2_fix_clone() {
+    section "STEP 2: cachebust finds it (CB001), fixes it, and the fixed file rebuilds when the remote moves"
+    expect_findings "$SC_DIR" CB001 Dockerfile
+    fix_dockerfile 2 "$SC_DIR" Dockerfile "git clone" "$CB001_STANDIN"
+    assert_in_order "the cache-bust arg sits between the base layer and the clone" "$SC_DIR/Dockerfile" \
+        "base-layer" "ARG CACHE_BUST" "git clone"
+    expect_clean "$SC_DIR" Dockerfile
+    sc_show_busted
+}
+
+step3_pip() {
+    section "STEP 3a: pip install git+…@main"
+    SC_KIND=docker SC_LABEL="pip" SC_DIR="$E2E_TMP/pip" SC_DOCKERFILE=Dockerfile
+    SC_IMAGE=e2e/pip SC_REMOTE=pkg SC_REMOTE_KIND=python
+    SC_NEEDLE="pip install" SC_BASE_NEEDLE="echo pip-base-layer"
+    new_remote pkg
+    mkdir -p "$SC_DIR"
+    # Offline: no index, and setuptools/wheel from the image (Debian's python3-pip depends on them).
+    cat >"$SC_DIR/Dockerfile" <<EOF
+FROM local/base
+RUN echo pip-base-layer > /base
+RUN pip install --no-index --no-build-isolation --break-system-packages --disable-pip-version-check git+$(git_url pkg)@main
+EOF
+    sc_show_stale
+    expect_findings "$SC_DIR" CB001 Dockerfile
+    fix_dockerfile 3 "$SC_DIR" Dockerfile "pip install" "$CB001_STANDIN"
+    assert_in_order "the cache-bust arg sits between the base layer and pip install" "$SC_DIR/Dockerfile" \
+        "pip-base-layer" "ARG CACHE_BUST" "pip install"
+    expect_clean "$SC_DIR" Dockerfile
+    sc_show_busted
+}
+
+# shellcheck disable=SC2016 # `${CACHE_BUST:-unknown}` is for docker-compose to expand
+COMPOSE_ARGS='      args:
+        CACHE_BUST: ${CACHE_BUST:-unknown}'
+
+step3_compose() {
+    section "STEP 3b: a compose project (docker-compose $(docker-compose version --short 2>/dev/null))"
+    SC_KIND=compose SC_LABEL="compose" SC_DIR="$E2E_TMP/compose" SC_DOCKERFILE=app/Dockerfile
+    SC_IMAGE=e2e/compose-app SC_REMOTE=svc SC_REMOTE_KIND=plain
+    SC_NEEDLE="git clone" SC_BASE_NEEDLE="echo compose-base-layer"
+    new_remote svc
+    mkdir -p "$SC_DIR/app"
+    cat >"$SC_DIR/docker-compose.yml" <<EOF
+services:
+  app:
+    image: $SC_IMAGE
+    build:
+      context: app
+      network: host
+EOF
+    cat >"$SC_DIR/app/Dockerfile" <<EOF
+FROM local/base
+RUN echo compose-base-layer > /base
+RUN git clone $(git_url svc) /src && git -C /src rev-parse HEAD > /commit
+EOF
+    sc_show_stale
+
+    expect_findings "$SC_DIR" CB001
+    fix_dockerfile 3 "$SC_DIR" app/Dockerfile "git clone" "$CB001_STANDIN"
+    # Now the Dockerfile declares CACHE_BUST and the compose file never passes it: CB004.
+    run_check "$SC_DIR"
+    if [[ $CHECK_OUT == *CB004* ]]; then
+        pass "cachebust check reports CB004 (docker-compose.yml never passes CACHE_BUST)"
+    else
+        say "compose check: PENDING (cachebust check reports no CB004 for docker-compose.yml)"
+        indent <<<"$CHECK_OUT"
+    fi
+    if [[ -n $HAVE_FIX ]]; then
+        cp "$SC_DIR/docker-compose.yml" "$E2E_TMP/compose-before-fix"
+        run_check "$SC_DIR" --fix
+        note "cachebust check --fix: exit $CHECK_RC"
+        diff -u --label "docker-compose.yml (before)" --label "docker-compose.yml (fixed)" \
+            "$E2E_TMP/compose-before-fix" "$SC_DIR/docker-compose.yml" | indent || true
+    fi
+    if grep -q 'CACHE_BUST' "$SC_DIR/docker-compose.yml"; then
+        pass "cachebust check --fix passes CACHE_BUST in docker-compose.yml"
+    else
+        say "compose fix: PENDING (cachebust does not fix compose files yet)"
+        note "stand-in: adding build.args CACHE_BUST: \${CACHE_BUST:-unknown} by hand (NOT cachebust's output)"
+        printf '%s\n' "$COMPOSE_ARGS" >>"$SC_DIR/docker-compose.yml"
+        indent <"$SC_DIR/docker-compose.yml"
+    fi
+    expect_clean "$SC_DIR"
+    sc_show_busted
+}
+
+step4_global_arg() {
+    section "STEP 4: CB002 is real: a global-only ARG CACHE_BUST does not bust the stage"
+    SC_KIND=docker SC_LABEL="global arg" SC_DIR="$E2E_TMP/global" SC_DOCKERFILE=Dockerfile
+    SC_IMAGE=e2e/global SC_REMOTE=globalarg SC_REMOTE_KIND=plain
+    SC_NEEDLE="git clone" SC_BASE_NEEDLE="echo global-base-layer"
+    new_remote globalarg
+    mkdir -p "$SC_DIR"
+    cat >"$SC_DIR/Dockerfile" <<EOF
+ARG CACHE_BUST=unknown
+FROM local/base
+RUN echo global-base-layer > /base
+RUN git clone $(git_url globalarg) /src && git -C /src rev-parse HEAD > /commit
+EOF
+    # Built with the value set (as `cachebust exec` or a user would), and the value changes with the
+    # remote: the stage never sees it.
+    sc_push
+    sc_build build1 busted
+    sc_expect rebuilt 1
+    sc_push
+    sc_build build2-remote-moved busted
+    sc_expect CACHED 1
+    note "=> the value changed but the stage does not re-declare the arg: stale"
+
+    expect_findings "$SC_DIR" CB002 Dockerfile
+    fix_dockerfile 4 "$SC_DIR" Dockerfile "git clone" "ARG CACHE_BUST"
+    assert_in_order "the stage re-declares the arg before the clone" "$SC_DIR/Dockerfile" \
+        "FROM local/base" "ARG CACHE_BUST" "git clone"
+    expect_clean "$SC_DIR" Dockerfile
+    sc_build fixed1 busted
+    sc_expect rebuilt 2
+    sc_build fixed2-remote-unchanged busted
+    sc_expect CACHED 2
+    sc_push
+    sc_build fixed3-remote-moved busted
+    sc_expect rebuilt 3
+}
+
+# DESIGN.md fact 2: after `ARG V`, a changed value misses the cache for every later RUN of the stage,
+# even one that never mentions V; a RUN before the ARG and a COPY after it stay cached; an ARG with no
+# default and no value adds nothing. Measured with BuildKit and with the classic builder.
+step5_fact2() {
+    local builder=$1 build_fn
+    case $builder in
+    buildkit) build_fn=docker_build ;;
+    classic) build_fn=classic_build ;;
+    esac
+    section "STEP 5 ($builder): DESIGN.md fact 2, an ARG value busts every later RUN of its stage"
+    local dir="$E2E_TMP/fact2-$builder" tag="e2e/fact2-$builder"
+    mkdir -p "$dir"
+    printf 'marker\n' >"$dir/marker.txt"
+    cat >"$dir/Dockerfile.noarg" <<EOF
+FROM local/base
+RUN echo before-arg-$builder > /before
+COPY marker.txt /marker.txt
+RUN echo after-arg-1 > /after1
+RUN echo after-arg-2 > /after2
+EOF
+    cat >"$dir/Dockerfile" <<EOF
+FROM local/base
+RUN echo before-arg-$builder > /before
+ARG V
+COPY marker.txt /marker.txt
+RUN echo after-arg-1 > /after1
+RUN echo after-arg-2 > /after2
+EOF
+    fact2_states() {
+        note "$1: before-arg $(step_state "$LAST_LOG" before-arg), COPY $(step_state "$LAST_LOG" 'COPY marker'), after-arg-1 $(step_state "$LAST_LOG" after-arg-1), after-arg-2 $(step_state "$LAST_LOG" after-arg-2)"
+    }
+    "$build_fn" "fact2-$builder-noarg" "$dir" -f "$dir/Dockerfile.noarg" -t "$tag"
+    fact2_states "without the ARG line (first build)"
+    "$build_fn" "fact2-$builder-unset" "$dir" -t "$tag"
+    fact2_states "ARG V, no value passed"
+    if [[ $builder == buildkit ]]; then
+        expect_step "fact 2 ($builder): an ARG with no default and no value adds nothing: later RUN" after-arg-1 CACHED
+    else
+        # The classic builder commits the ARG line as a step of its own: adding it changes the layer
+        # chain, so every later step rebuilds once (then stays cached while no value is passed).
+        expect_step "fact 2 ($builder): adding an ARG line (no value) rebuilds later RUNs once" after-arg-1 rebuilt
+        "$build_fn" "fact2-$builder-unset-again" "$dir" -t "$tag"
+        fact2_states "ARG V, no value passed, again"
+        expect_step "fact 2 ($builder): ARG with no value, built again: later RUN" after-arg-1 CACHED
+    fi
+
+    local v i=0 expected=(rebuilt CACHED rebuilt CACHED CACHED)
+    for v in 1 1 2 2 1; do
+        "$build_fn" "fact2-$builder-V$v" "$dir" --build-arg "V=$v" -t "$tag"
+        fact2_states "V=$v"
+        expect_step "fact 2 ($builder) V=$v (#$((i + 1))): RUN before the ARG" before-arg CACHED
+        expect_step "fact 2 ($builder) V=$v (#$((i + 1))): COPY after the ARG" 'COPY marker' CACHED
+        expect_step "fact 2 ($builder) V=$v (#$((i + 1))): RUN after the ARG, not using it" after-arg-1 "${expected[i]}"
+        expect_step "fact 2 ($builder) V=$v (#$((i + 1))): second RUN after the ARG" after-arg-2 "${expected[i]}"
+        i=$((i + 1))
+    done
+}
+
+main() {
+    local started=$SECONDS
+    make_tmp
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+    # dockerd, runc and debootstrap live in sbin, which a non-login PATH may lack.
+    export PATH="$PATH:/usr/sbin:/sbin"
+    say "e2e temp dir: $E2E_TMP"
+    ensure_packages
+    timing "packages"
+    ensure_cachebust
+    timing "cachebust binary"
+    start_engine
+    import_base_image
+    timing "engine and base image"
+    start_git_daemon
+
+    step1_stale_clone
+    step2_fix_clone
+    step3_pip
+    step3_compose
+    step4_global_arg
+    step5_fact2 buildkit
+    step5_fact2 classic
+
+    say ""
+    say "e2e finished in $((SECONDS - started))s"
+    say "e2e: $E2E_PASSED passed, 0 failed"
+}
+
+main "$@"
