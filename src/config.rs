@@ -31,6 +31,7 @@ struct CacheBust {
     arg: Option<Spanned<String>>,
     default: Option<String>,
     echo: Option<bool>,
+    per_layer: Option<bool>,
 }
 
 /// The config file that applies in `dir`: the nearest one in it or a parent directory.
@@ -141,6 +142,13 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Settings, ConfigError> {
     }
     if let Some(echo) = bust.echo {
         settings.fix_echo = echo;
+    }
+    if let Some(per_layer) = bust.per_layer {
+        settings.fix_per_layer = per_layer;
+        let pattern = format!("{}_*", settings.fix_arg);
+        if per_layer && !settings.bust_names.contains(&pattern) {
+            settings.bust_names.push(pattern);
+        }
     }
     let extra = RawFile {
         detectors: raw.detector,

@@ -17,6 +17,9 @@ pub struct Settings {
     pub fix_default: String,
     /// Whether fixes add the `RUN echo "Cache bust: …"` line after the arg.
     pub fix_echo: bool,
+    /// Whether fixes insert one arg per remote layer (`CACHE_BUST_<REPO>`, as `bust --per-layer` names
+    /// them), so that a moved remote rebuilds only from its own layer.
+    pub fix_per_layer: bool,
     /// Whether tags count as mutable refs.
     pub strict_tags: bool,
     pub detectors: &'static Detectors,
@@ -55,6 +58,7 @@ impl Default for Settings {
             fix_arg: "CACHE_BUST".into(),
             fix_default: "unknown".into(),
             fix_echo: true,
+            fix_per_layer: false,
             strict_tags: false,
             detectors: Detectors::builtin(),
             select: None,
@@ -105,6 +109,11 @@ impl Settings {
                 f
             })
             .collect()
+    }
+
+    /// The per-layer arg of a layer whose first moving remote is `url` (`CACHE_BUST_TOOLKIT`).
+    pub fn per_layer_arg(&self, url: &str) -> String {
+        format!("{}_{}", self.fix_arg, crate::detect::repo_stem(url))
     }
 
     /// The severity findings of `code` are reported with.

@@ -216,3 +216,23 @@ fn an_explicit_config_and_a_missing_one() {
         stderr(&output)
     );
 }
+
+#[test]
+fn per_layer_args_are_inserted_before_each_layer() {
+    let dockerfile = "FROM debian\nRUN apt-get update\nRUN git clone -b main https://github.com/acme/tool-kit.git /a\n\
+                      RUN make -C /a\nRUN pip install git+https://github.com/acme/models.git@dev\n";
+    let config = "[cache-bust]\narg = \"REFRESH\"\nper-layer = true\necho = false\n";
+    let dir = project(&[("Dockerfile", dockerfile), ("cachebust.toml", config)]);
+    let output = cachebust(dir.path(), &["check", "--fix"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // The names are those `cachebust bust --per-layer` gives the same layers (it uses `repo_stem` too).
+    assert_eq!(
+        cachebust::detect::repo_stem("https://github.com/acme/tool-kit.git"),
+        "TOOL_KIT"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        "FROM debian\nRUN apt-get update\nARG REFRESH_TOOL_KIT=unknown\nRUN git clone -b main https://github.com/acme/tool-kit.git /a\n\
+         RUN make -C /a\nARG REFRESH_MODELS=unknown\nRUN pip install git+https://github.com/acme/models.git@dev\n"
+    );
+}

@@ -278,9 +278,25 @@ impl<'a> Analysis<'a> {
 
     /// The first bust that covers every mutable source of the layer, if any.
     pub fn covering_bust(&self, layer: &Layer) -> Option<&Bust> {
+        // Per layer, another layer's arg (`CACHE_BUST_OTHER`) changes only when *that* remote moves.
+        let own = self.per_layer_arg(layer);
+        let prefix = format!("{}_", self.settings.fix_arg);
+        let mine = |b: &Bust| {
+            !self.settings.fix_per_layer
+                || !b.name.starts_with(&prefix)
+                || Some(&b.name) == own.as_ref()
+        };
         self.busts.iter().find(|bust| {
-            self.reaches(bust, layer) && self.mutable_sources(layer).all(|s| covers(bust, s))
+            mine(bust) && {
+                self.reaches(bust, layer) && self.mutable_sources(layer).all(|s| covers(bust, s))
+            }
         })
+    }
+
+    /// The layer's own arg when fixes insert one per layer: named after its first moving remote.
+    pub fn per_layer_arg(&self, layer: &Layer) -> Option<String> {
+        let first = self.mutable_sources(layer).next()?;
+        Some(self.settings.per_layer_arg(&first.url))
     }
 
     /// Whether a bust's declaration is visible to the layer (before it, in its stage or one it is built from).

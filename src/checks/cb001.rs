@@ -28,17 +28,25 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             help: with_others_named_in_files(
                 format!(
                     "Docker reuses this layer while its text is unchanged, so {} never reach the image. \
-                     Add a cache-bust arg right before it (`cachebust check --fix`) and pass a new value per build \
-                     (the remote's head commit, or a timestamp), or pin a commit SHA.",
+                     Add a cache-bust arg right before it (`cachebust check --fix`) and build with \
+                     `cachebust exec -- docker compose build`, which passes the remote's head commit, or pin a commit SHA.",
                     wording::what_goes_missing(source)
                 ),
                 source,
                 analysis.mutable_sources(layer),
             ),
-            fix: Some(Fix {
-                title: format!("Insert `ARG {}` before the first remote layer of the stage", settings.fix_arg),
-                applicability: Applicability::Safe,
-                edits: vec![fixes::insert_bust(analysis, fix_layer, &settings.fix_arg, Some(&settings.fix_default))],
+            fix: Some(match analysis.per_layer_arg(layer).filter(|_| settings.fix_per_layer) {
+                // One arg right before each layer, named as `cachebust bust --per-layer` names it.
+                Some(arg) => Fix {
+                    title: format!("Insert `ARG {arg}` right before this layer"),
+                    applicability: Applicability::Safe,
+                    edits: vec![fixes::insert_bust(analysis, layer, &arg, Some(&settings.fix_default))],
+                },
+                None => Fix {
+                    title: format!("Insert `ARG {}` before the first remote layer of the stage", settings.fix_arg),
+                    applicability: Applicability::Safe,
+                    edits: vec![fixes::insert_bust(analysis, fix_layer, &settings.fix_arg, Some(&settings.fix_default))],
+                },
             }),
         });
     }

@@ -38,8 +38,8 @@ pub fn check(
         let mut help = format!(
             "`docker compose build` passes {shown} only the args in `build.args`: without a value that \
              changes per build, {list} keeps its default and the remote layers after it stay cached. \
-             Add {values} to `build.args` and build with a new value each time, e.g. \
-             `{}=$(date +%s) docker compose build`.",
+             Add {values} to `build.args` and build with `cachebust exec -- docker compose build`, \
+             which sets {} to the remote's head commit.",
             missing[0]
         );
         let fix = match fix {
@@ -81,8 +81,8 @@ pub fn check(
         let value = changing_value(name, constant);
         let mut help = format!(
             "`{name}` is always `{constant}` here, so the layers it should rebuild stay cached. Pass \
-             `{value}` (the same value until one is set) and build with a new value each time, e.g. \
-             `{name}=$(date +%s) docker compose build`."
+             `{value}` (the same value until one is set) and build with \
+             `cachebust exec -- docker compose build`, which sets `{name}` to the remote's head commit."
         );
         let fix = match pass_changing(file, service, build, arg) {
             Ok(edit) => Some(Fix {

@@ -105,6 +105,31 @@ pub struct Via {
     pub line: usize,
 }
 
+/// The upper-snake-case name of a remote's repository: `https://h/acme/tool-kit.git` → `TOOL_KIT`.
+pub fn repo_stem(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let last = path
+        .trim_end_matches('/')
+        .rsplit(['/', ':'])
+        .find(|s| !s.is_empty() && *s != "...")
+        .unwrap_or("");
+    let last = last.strip_suffix(".git").unwrap_or(last);
+    let mut stem = String::new();
+    for c in last.chars() {
+        if c.is_ascii_alphanumeric() {
+            stem.push(c.to_ascii_uppercase());
+        } else if !stem.is_empty() && !stem.ends_with('_') {
+            stem.push('_');
+        }
+    }
+    let stem = stem.trim_end_matches('_');
+    if stem.is_empty() {
+        "REMOTE".into()
+    } else {
+        stem.into()
+    }
+}
+
 /// Commands that run their arguments as another command.
 const WRAPPERS: &[&str] = &[
     "runuser",
