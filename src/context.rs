@@ -25,7 +25,7 @@ impl BuildContext {
     /// The context rooted at `root`, reading its `.dockerignore` if there is one.
     pub fn new(root: &Path) -> BuildContext {
         let path = root.join(".dockerignore");
-        let dockerignore = std::fs::read_to_string(&path).ok().map(|text| {
+        let dockerignore = read_text(&path).map(|text| {
             let mut builder = GitignoreBuilder::new(root);
             for line in text
                 .lines()
@@ -107,13 +107,19 @@ impl BuildContext {
 
     /// The text of a context file (relative path), if it can be read as UTF-8.
     pub fn read(&self, relative: &str) -> Option<String> {
-        std::fs::read_to_string(self.root.join(relative)).ok()
+        read_text(&self.root.join(relative))
     }
 
     /// Whether a context file exists (and is not ignored).
     pub fn exists(&self, relative: &str) -> bool {
         self.readable(relative)
     }
+}
+
+/// A context file's text: none when it cannot be read, is not UTF-8, or is over cachebust's size
+/// limit (a compose `context:` may point anywhere, `/dev` included).
+fn read_text(path: &Path) -> Option<String> {
+    String::from_utf8(crate::source::read_file(path).ok()?).ok()
 }
 
 /// `base` joined with `path` the way Docker resolves `WORKDIR` and `COPY` destinations.

@@ -68,6 +68,8 @@ pub struct Discovered {
     pub dockerfiles: Vec<PathBuf>,
     pub compose_files: Vec<PathBuf>,
     pub errors: Vec<WalkError>,
+    /// Files the walk left out on purpose, with the reason (a symlink out of the tree).
+    pub skipped: Vec<WalkError>,
 }
 
 /// The Dockerfiles and compose files under `paths`. An explicit file is taken whatever its name (a
@@ -113,13 +115,34 @@ fn walk(root: &Path, found: &mut Discovered) {
         .build();
     for entry in walker {
         match entry {
-            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+            Ok(entry)
+                if entry
+                    .file_type()
+                    .is_some_and(|t| t.is_file() || t.is_symlink()) =>
+            {
                 let name = entry.file_name().to_string_lossy();
-                if is_dockerfile_name(&name) {
-                    found.dockerfiles.push(entry.into_path());
+                let list = if is_dockerfile_name(&name) {
+                    &mut found.dockerfiles
                 } else if is_compose_name(&name) {
-                    found.compose_files.push(entry.into_path());
+                    &mut found.compose_files
+                } else {
+                    continue;
+                };
+                if entry.path_is_symlink() {
+                    if let Err((error, why)) = follow_link(root, entry.path()) {
+                        let list = if error {
+                            &mut found.errors
+                        } else {
+                            &mut found.skipped
+                        };
+                        list.push(WalkError {
+                            path: entry.into_path(),
+                            message: why,
+                        });
+                        continue;
+                    }
                 }
+                list.push(entry.into_path());
             }
             Ok(_) => {}
             Err(e) => found.errors.push(WalkError {
@@ -128,6 +151,27 @@ fn walk(root: &Path, found: &mut Discovered) {
             }),
         }
     }
+}
+
+/// Whether the walk takes a symlink it found: only to a regular file inside the walked tree. Else
+/// whether that is an error (the link is broken or loops) and why.
+fn follow_link(root: &Path, link: &Path) -> Result<(), (bool, String)> {
+    let target = std::fs::canonicalize(link).map_err(|e| (true, format!("broken symlink: {e}")))?;
+    let inside = std::fs::canonicalize(root).is_ok_and(|root| target.starts_with(root));
+    if !inside {
+        let why = format!(
+            "skipped: a symlink to `{}`, outside the tree being checked",
+            target.display()
+        );
+        return Err((false, why));
+    }
+    if !target.is_file() {
+        return Err((
+            false,
+            "skipped: a symlink to something other than a file".into(),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

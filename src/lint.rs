@@ -15,7 +15,7 @@ pub struct FileReport {
 
 /// Reads and lints a Dockerfile. Unreadable files are an error; text that is not UTF-8 is a CB000 finding.
 pub fn lint_path(path: &Path, display: String, settings: &Settings) -> std::io::Result<FileReport> {
-    let bytes = std::fs::read(path)?;
+    let bytes = crate::source::read_file(path)?;
     Ok(lint_bytes(path, display, bytes, settings))
 }
 
@@ -36,12 +36,19 @@ pub fn lint_bytes(path: &Path, display: String, bytes: Vec<u8>, settings: &Setti
                 .chars()
                 .next()
                 .map_or(at, |c| at + c.len_utf8());
+            let message = match utf16(error.as_bytes()) {
+                Some(order) => format!(
+                    "cannot parse this file: it is UTF-16 text ({order} byte order mark), which \
+                     cachebust does not read"
+                ),
+                None => format!(
+                    "cannot parse this file: it is not UTF-8 text (invalid byte at offset {at})"
+                ),
+            };
             let finding = Finding {
                 code: "CB000",
                 severity: Severity::Error,
-                message: format!(
-                    "cannot parse this file: it is not UTF-8 text (invalid byte at offset {at})"
-                ),
+                message,
                 span: at..end,
                 label: "not UTF-8".into(),
                 related: Vec::new(),
@@ -53,5 +60,17 @@ pub fn lint_bytes(path: &Path, display: String, bytes: Vec<u8>, settings: &Setti
                 findings: vec![finding],
             }
         }
+    }
+}
+
+/// Which UTF-16 the bytes are, by their byte order mark (`None` when they have none).
+///
+/// UTF-16 is reported, not decoded: Docker reads Dockerfiles as UTF-8 only, and every span and fix is a
+/// byte range of the file as it is.
+pub fn utf16(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xff, 0xfe, ..] => Some("a little-endian"),
+        [0xfe, 0xff, ..] => Some("a big-endian"),
+        _ => None,
     }
 }

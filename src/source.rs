@@ -1,6 +1,47 @@
 //! A file as read from disk: its bytes as text, the path to show, and byte → line:column conversion.
+use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+/// The largest file cachebust reads (10 MiB): a hundred times a big real Dockerfile or compose file.
+/// Bigger ones are skipped with an error, which bounds a run's memory and time whatever it is given.
+pub const MAX_FILE_BYTES: u64 = 10 << 20;
+
+/// Reads a file to lint: a regular file of at most [`MAX_FILE_BYTES`]. A FIFO or device is refused
+/// before it is opened, so reading can neither block nor go on for ever (`/dev/zero`).
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut bytes = Vec::new();
+    if metadata.len() <= MAX_FILE_BYTES {
+        // `take`: the file may grow between the size check and the read.
+        std::fs::File::open(path)?
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+    }
+    if metadata.len() > MAX_FILE_BYTES || bytes.len() as u64 > MAX_FILE_BYTES {
+        let size = metadata.len().max(bytes.len() as u64);
+        return Err(too_large(size));
+    }
+    Ok(bytes)
+}
+
+/// The error for input over [`MAX_FILE_BYTES`] (`size` bytes, or more).
+pub fn too_large(size: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!(
+            "it is {:.1} MiB, over the {} MiB that cachebust reads of a file; skipped",
+            size as f64 / f64::from(1 << 20),
+            MAX_FILE_BYTES >> 20
+        ),
+    )
+}
 
 /// A text file that is being linted. Every span in the program is a byte range of `text`.
 #[derive(Debug, Clone)]

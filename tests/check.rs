@@ -200,7 +200,7 @@ fn no_output_format_prints_a_credential() {
     for secret in secrets {
         assert!(fixture.contains(secret), "the fixture holds {secret}");
     }
-    for format in ["full", "concise", "json"] {
+    for format in ["full", "concise", "json", "sarif", "github"] {
         let output = cachebust(
             &root(),
             &[
@@ -216,5 +216,12 @@ fn no_output_format_prints_a_credential() {
         for secret in secrets {
             assert!(!text.contains(secret), "{format} prints {secret}:\n{text}");
         }
+    }
+    // The diffs of --diff show the lines around the inserted arg, secrets included in the file.
+    let diff = cachebust(&root(), &["check", "testdata/credentials-in-url", "--diff"]);
+    let text = format!("{}{}", stdout(&diff), common::stderr(&diff));
+    assert!(text.contains("+ARG CACHE_BUST=unknown"), "{text}");
+    for secret in secrets {
+        assert!(!text.contains(secret), "--diff prints {secret}:\n{text}");
     }
 }

@@ -27,8 +27,17 @@ fn github_annotations() {
     let text = render("github");
     insta::assert_snapshot!(text);
     for line in text.lines() {
-        assert!(line.starts_with("::error file=") || line.starts_with("::warning file=") || line.starts_with("::notice file="));
-        let (properties, message) = line.split_once("::").map(|(_, rest)| rest).unwrap().split_once("::").unwrap();
+        assert!(
+            line.starts_with("::error file=")
+                || line.starts_with("::warning file=")
+                || line.starts_with("::notice file=")
+        );
+        let (properties, message) = line
+            .split_once("::")
+            .map(|(_, rest)| rest)
+            .unwrap()
+            .split_once("::")
+            .unwrap();
         assert!(!message.contains('\n') && !message.contains('\r'));
         assert!(properties.contains(",line=") && properties.contains(",endColumn="));
     }
@@ -56,15 +65,26 @@ fn sarif_meets_code_scanning_requirements() {
     for result in run["results"].as_array().unwrap() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
-        assert!(matches!(result["level"].as_str(), Some("error" | "warning" | "note")));
+        assert!(matches!(
+            result["level"].as_str(),
+            Some("error" | "warning" | "note")
+        ));
         let locations = result["locations"].as_array().unwrap();
         assert_eq!(locations.len(), 1);
         let location = &locations[0]["physicalLocation"];
-        assert_eq!(location["artifactLocation"]["uri"], "testdata/arg-in-other-stage/Dockerfile");
+        assert_eq!(
+            location["artifactLocation"]["uri"],
+            "testdata/arg-in-other-stage/Dockerfile"
+        );
         for key in ["startLine", "startColumn", "endLine", "endColumn"] {
-            assert!(location["region"][key].as_u64().is_some_and(|n| n >= 1), "{key}");
+            assert!(
+                location["region"][key].as_u64().is_some_and(|n| n >= 1),
+                "{key}"
+            );
         }
-        let hash = result["partialFingerprints"]["primaryLocationLineHash"].as_str().unwrap();
+        let hash = result["partialFingerprints"]["primaryLocationLineHash"]
+            .as_str()
+            .unwrap();
         assert!(hash.ends_with(":1") && hash.len() == 18, "{hash}");
     }
 }

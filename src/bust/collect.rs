@@ -46,7 +46,10 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Result<Scan, BustError> {
     let mut layers = 0;
     for path in files {
         let display = display_path(&path, &cwd);
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::source::read_file(&path).and_then(|bytes| {
+            String::from_utf8(bytes)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        }) {
             Ok(text) => text,
             Err(e) => {
                 problems.push(format!("{display}: cannot read: {e}"));

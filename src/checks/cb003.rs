@@ -83,11 +83,20 @@ fn move_fix(analysis: &Analysis<'_>, bust: &Bust, target: &Layer, item: usize) -
             moved.push(item + 1);
         }
     }
-    let between = &stage.items[moved[moved.len() - 1] + 1..target.item];
+    let between_items = moved[moved.len() - 1] + 1..target.item;
+    let between = &stage.items[between_items.clone()];
     if between
         .iter()
         .any(|i| mentions(&analysis.file.text[i.span.clone()], &bust.name))
     {
+        return None;
+    }
+    // Another bust arg in between would then be too early in turn, and the two fixes would move each
+    // arg below the other for ever.
+    let other_bust = analysis.busts.iter().any(|b| {
+        matches!(b.place, Place::Stage { stage: s, item: i } if s == target.stage && between_items.contains(&i))
+    });
+    if other_bust {
         return None;
     }
     let file = analysis.file;

@@ -14,7 +14,7 @@ mod cb006;
 mod cb007;
 mod files;
 mod fixes;
-mod suppress;
+pub(crate) mod suppress;
 mod wording;
 
 pub use analysis::Analysis;

@@ -1,6 +1,11 @@
-//! Inline suppressions: `# cachebust: ignore[CB001]` (or `ignore` alone, for every code) on the comment
-//! lines right before an instruction, and `# cachebust: ignore-file[CB003]` anywhere in the file. A
-//! suppression that suppresses nothing, or names an unknown code, is reported (CB100) so it cannot rot.
+//! Inline suppressions: `# cachebust: ignore[CB001]` (or `ignore` alone, for every code) and
+//! `# cachebust: ignore-file[CB003]`. A suppression that suppresses nothing, or names an unknown code,
+//! is reported (CB100) so it cannot rot.
+//!
+//! Which findings an `ignore` covers depends on the file: in a Dockerfile, the instruction after its
+//! comment lines ([`apply_suppressions`]); in a compose file, the service's `build` whose line it ends
+//! (`crate::compose`). Both find the comments with [`find_comments`], give each a [`Scope`] and call
+//! [`suppress`].
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -10,13 +15,35 @@ use crate::catalogue::{known, rule};
 use crate::finding::{Applicability, Edit, Finding, Fix};
 use crate::source::SourceFile;
 
+/// A suppression comment as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// The offset of its `#`.
+    pub hash: usize,
+    /// Its line, without the line ending.
+    pub line: Range<usize>,
+    /// Whether other text stands before it on its line (a YAML comment after a value).
+    pub trailing: bool,
+    /// `ignore-file` rather than `ignore`.
+    pub file_wide: bool,
+    /// The codes it names, with their spans; empty means every code.
+    pub codes: Vec<(String, Range<usize>)>,
+}
+
+/// The findings a suppression applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every finding of the file (`ignore-file`).
+    File,
+    /// The findings whose primary span starts in this range.
+    Span(Range<usize>),
+    /// None: the comment stands where it applies to nothing.
+    Nowhere,
+}
+
 struct Suppression {
-    /// The comment line (without its line ending).
-    line: Range<usize>,
-    /// The codes it names; empty means every code.
-    codes: Vec<(String, Range<usize>)>,
-    /// The instruction it applies to; `None` for `ignore-file`.
-    target: Option<Range<usize>>,
+    comment: Comment,
+    scope: Scope,
     used: Vec<bool>,
     used_bare: bool,
 }
@@ -24,39 +51,110 @@ struct Suppression {
 fn pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| {
-        Regex::new(r"(?m)^[ \t]*#[ \t]*cachebust:[ \t]*(ignore-file|ignore)\b(?:\[([^\]\r\n]*)\])?")
+        Regex::new(r"#[ \t]*cachebust:[ \t]*(ignore-file|ignore)\b(?:\[([^\]\r\n]*)\])?")
             .expect("valid regex")
     })
 }
 
+/// The suppression comments of `file`: whole-line ones, and with `trailing` also those after other
+/// text on their line, past a blank (YAML's rule; a Dockerfile has no trailing comments). The caller
+/// drops those that are not comments at all, such as a `#` inside a YAML string.
+pub fn find_comments(file: &SourceFile, trailing: bool) -> Vec<Comment> {
+    pattern()
+        .captures_iter(&file.text)
+        .filter_map(|c| {
+            let hash = c.get(0).expect("match").start();
+            let line = file.line_range(hash);
+            let before = &file.text[line.start..hash];
+            let is_trailing = !before.trim_start_matches([' ', '\t']).is_empty();
+            if is_trailing && !(trailing && before.ends_with([' ', '\t'])) {
+                return None;
+            }
+            Some(Comment {
+                hash,
+                line,
+                trailing: is_trailing,
+                file_wide: &c[1] == "ignore-file",
+                codes: c.get(2).map_or_else(Vec::new, codes),
+            })
+        })
+        .collect()
+}
+
+fn codes(list: regex::Match<'_>) -> Vec<(String, Range<usize>)> {
+    let mut codes = Vec::new();
+    let mut at = list.start();
+    for part in list.as_str().split(',') {
+        let trimmed = part.trim();
+        let start = at + (part.len() - part.trim_start().len());
+        if !trimmed.is_empty() {
+            codes.push((trimmed.to_string(), start..start + trimmed.len()));
+        }
+        at += part.len() + 1;
+    }
+    codes
+}
+
 /// Removes suppressed findings and reports unused or unknown suppressions. `instructions` are the
-/// spans of every instruction of the file, in order; `enabled` tells which codes the run reports.
+/// spans of every instruction of the Dockerfile, in order; `enabled` tells which codes the run reports.
 pub fn apply_suppressions(
     file: &SourceFile,
     instructions: &[Range<usize>],
     findings: Vec<Finding>,
     enabled: &dyn Fn(&str) -> bool,
 ) -> Vec<Finding> {
-    let mut suppressions = parse(file, instructions);
-    if suppressions.is_empty() {
+    let comments = find_comments(file, false)
+        .into_iter()
+        .map(|comment| {
+            let scope = if comment.file_wide {
+                Scope::File
+            } else {
+                next_instruction(file, instructions, comment.line.end)
+                    .map_or(Scope::Nowhere, Scope::Span)
+            };
+            (comment, scope)
+        })
+        .collect();
+    suppress(file, comments, findings, enabled)
+}
+
+/// Removes the findings that a suppression in scope names, and adds a CB100 finding for each
+/// suppression, or code of one, that removed nothing. CB100 findings are never suppressed.
+pub fn suppress(
+    file: &SourceFile,
+    comments: Vec<(Comment, Scope)>,
+    findings: Vec<Finding>,
+    enabled: &dyn Fn(&str) -> bool,
+) -> Vec<Finding> {
+    if comments.is_empty() {
         return findings;
     }
+    let mut suppressions: Vec<Suppression> = comments
+        .into_iter()
+        .map(|(comment, scope)| Suppression {
+            used: vec![false; comment.codes.len()],
+            comment,
+            scope,
+            used_bare: false,
+        })
+        .collect();
     let mut kept = Vec::with_capacity(findings.len());
     for finding in findings {
         let mut suppressed = false;
         for s in &mut suppressions {
-            let applies = s
-                .target
-                .as_ref()
-                .is_none_or(|t| t.contains(&finding.span.start) || t.start == finding.span.start);
-            if !applies {
+            let applies = match &s.scope {
+                Scope::File => true,
+                Scope::Span(t) => t.contains(&finding.span.start) || t.start == finding.span.start,
+                Scope::Nowhere => false,
+            };
+            if !applies || finding.code == "CB100" {
                 continue;
             }
-            if s.codes.is_empty() {
+            if s.comment.codes.is_empty() {
                 s.used_bare = true;
                 suppressed = true;
             }
-            for (i, (code, _)) in s.codes.iter().enumerate() {
+            for (i, (code, _)) in s.comment.codes.iter().enumerate() {
                 if code.eq_ignore_ascii_case(finding.code) {
                     s.used[i] = true;
                     suppressed = true;
@@ -74,51 +172,8 @@ pub fn apply_suppressions(
     kept
 }
 
-fn parse(file: &SourceFile, instructions: &[Range<usize>]) -> Vec<Suppression> {
-    pattern()
-        .captures_iter(&file.text)
-        .map(|c| {
-            let whole = c.get(0).expect("match");
-            let line = file.line_range(whole.start());
-            let file_wide = &c[1] == "ignore-file";
-            let codes = c.get(2).map_or_else(Vec::new, |list| {
-                let mut codes = Vec::new();
-                let mut at = list.start();
-                for part in list.as_str().split(',') {
-                    let trimmed = part.trim();
-                    let start = at + (part.len() - part.trim_start().len());
-                    if !trimmed.is_empty() {
-                        codes.push((trimmed.to_string(), start..start + trimmed.len()));
-                    }
-                    at += part.len() + 1;
-                }
-                codes
-            });
-            let target = if file_wide {
-                None
-            } else {
-                next_instruction(file, instructions, line.end)
-            };
-            let used = vec![false; codes.len()];
-            Suppression {
-                line,
-                codes,
-                target: target.or(Some(0..0)).filter(|_| !file_wide).or(None),
-                used,
-                used_bare: false,
-            }
-        })
-        .map(|mut s| {
-            // An `ignore` with no instruction after it applies to nothing.
-            if s.target == Some(0..0) {
-                s.target = Some(usize::MAX..usize::MAX);
-            }
-            s
-        })
-        .collect()
-}
-
-/// The instruction right after `after`, if only comment and blank lines stand between.
+/// The instruction right after `after`, if only comment and blank lines stand between, from the start
+/// of its line.
 fn next_instruction(
     file: &SourceFile,
     instructions: &[Range<usize>],
@@ -133,8 +188,33 @@ fn next_instruction(
     only_comments.then(|| file.line_range(next.start).start..next.end)
 }
 
+impl Comment {
+    /// Where a finding about the whole comment points: its line, or a trailing comment from its `#`.
+    fn span(&self) -> Range<usize> {
+        if self.trailing {
+            self.hash..self.line.end
+        } else {
+            self.line.clone()
+        }
+    }
+
+    /// What removing the whole comment deletes: its line with the line ending, or a trailing comment
+    /// with the blanks before it (the value before it stays, and so does the line ending).
+    fn removal(&self, text: &str) -> Range<usize> {
+        if self.trailing {
+            let value_end = text[..self.hash].trim_end_matches([' ', '\t']).len();
+            return value_end..self.line.end;
+        }
+        let end = text[self.line.end..]
+            .find('\n')
+            .map_or(text.len(), |i| self.line.end + i + 1);
+        self.line.start..end
+    }
+}
+
 fn unused(file: &SourceFile, s: &Suppression, enabled: &dyn Fn(&str) -> bool) -> Vec<Finding> {
     let rule_info = known("CB100");
+    let comment = &s.comment;
     let mut out = Vec::new();
     let mut finding =
         |span: Range<usize>, message: String, label: &str, help: &str, remove: Range<usize>| {
@@ -153,27 +233,21 @@ fn unused(file: &SourceFile, s: &Suppression, enabled: &dyn Fn(&str) -> bool) ->
                 }),
             });
         };
-    let whole_line = || {
-        let end = file.text[s.line.end..]
-            .find('\n')
-            .map_or(file.text.len(), |i| s.line.end + i + 1);
-        s.line.start..end
-    };
-    if s.codes.is_empty() {
+    if comment.codes.is_empty() {
         if !s.used_bare {
             finding(
-                s.line.clone(),
+                comment.span(),
                 "this suppression suppresses nothing".into(),
                 "nothing here to ignore",
                 "Remove it.",
-                whole_line(),
+                comment.removal(&file.text),
             );
         }
         return out;
     }
-    let unused: Vec<usize> = (0..s.codes.len()).filter(|&i| !s.used[i]).collect();
+    let unused: Vec<usize> = (0..comment.codes.len()).filter(|&i| !s.used[i]).collect();
     for &i in &unused {
-        let (code, span) = &s.codes[i];
+        let (code, span) = &comment.codes[i];
         let (message, help) = if rule(code).is_none() {
             (
                 format!("unknown rule code `{code}` in a suppression"),
@@ -188,22 +262,12 @@ fn unused(file: &SourceFile, s: &Suppression, enabled: &dyn Fn(&str) -> bool) ->
             )
         };
         // Removing the whole comment is right only when no code in it is used.
-        let remove = if unused.len() == s.codes.len() {
-            whole_line()
+        let remove = if unused.len() == comment.codes.len() {
+            comment.removal(&file.text)
         } else {
-            span.clone()
+            remove_from_list(file, span)
         };
-        finding(
-            span.clone(),
-            message,
-            "unused",
-            help,
-            if remove == *span {
-                remove_from_list(file, span)
-            } else {
-                remove
-            },
-        );
+        finding(span.clone(), message, "unused", help, remove);
     }
     out
 }

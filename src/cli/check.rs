@@ -118,10 +118,13 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         args.paths.clone()
     };
     let project = lint_project(&paths, &cwd, &settings);
+    for skipped in &project.skipped {
+        eprintln!("warning: {skipped}");
+    }
     let mut errors = project.errors;
     let mut reports = filtered(project.reports, &settings);
     if let Some(fix) = fix {
-        let outcome = fix_reports(&reports, &settings, fix, style.color, args.quiet);
+        let outcome = fix_reports(&reports, &paths, &settings, fix, style.color, args.quiet);
         errors.extend(outcome.errors);
         if fix.diff {
             return finish(&errors, outcome.changed && !args.exit_zero);
@@ -213,7 +216,12 @@ fn check_stdin(
     style: Style,
 ) -> u8 {
     let mut bytes = Vec::new();
-    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+    let limit = crate::source::MAX_FILE_BYTES;
+    if let Err(e) = std::io::stdin().take(limit + 1).read_to_end(&mut bytes) {
+        return finish(&[format!("cannot read standard input: {e}")], false);
+    }
+    if bytes.len() as u64 > limit {
+        let e = crate::source::too_large(bytes.len() as u64);
         return finish(&[format!("cannot read standard input: {e}")], false);
     }
     let path = args

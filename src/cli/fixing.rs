@@ -1,6 +1,6 @@
 //! `--fix` and `--diff` over a run's files: Dockerfiles first (their fixes add the cache-bust args that
 //! compose files must then pass), compose files after; and standard input.
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::checks::check_dockerfile;
 use crate::compose::lint_compose_text;
@@ -59,6 +59,7 @@ fn is_compose(report: &FileReport) -> bool {
 /// one). Prints the diffs or the `Fixed …` lines.
 pub fn fix_reports(
     reports: &[FileReport],
+    paths: &[PathBuf],
     settings: &Settings,
     run: FixRun,
     color: bool,
@@ -75,8 +76,15 @@ pub fn fix_reports(
         .iter()
         .filter(|r| !is_compose(r) && r.findings.iter().any(|f| run.wants(f)));
     let compose = reports.iter().filter(|r| is_compose(r));
+    let roots = writable_roots(paths);
     for report in dockerfiles.chain(compose) {
         let display = report.file.display.clone();
+        if mode == FixMode::Write {
+            if let Some(why) = outside(&report.file.path, &roots) {
+                outcome.errors.push(format!("{display}: not fixed: {why}"));
+                continue;
+            }
+        }
         match fix_file(
             &report.file.path,
             display.clone(),
@@ -168,6 +176,38 @@ pub fn fix_stdin(
         findings: outcome.remaining,
     };
     (failing, remaining)
+}
+
+/// Where `--fix` may write: under the working directory and the directories being checked (for a file
+/// named on the command line, its directory), as canonical paths.
+fn writable_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let dirs = paths.iter().map(|p| match p.parent() {
+        _ if p.is_dir() => p.as_path(),
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    });
+    std::iter::once(Path::new("."))
+        .chain(dirs)
+        .filter_map(|dir| dir.canonicalize().ok())
+        .collect()
+}
+
+/// Why a file must not be written: it is (or a symlink leads) outside those roots, such as a Dockerfile
+/// that a compose file builds from elsewhere.
+fn outside(path: &Path, roots: &[PathBuf]) -> Option<String> {
+    let target = path.canonicalize().ok()?;
+    if roots.iter().any(|root| target.starts_with(root)) {
+        return None;
+    }
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    Some(if link {
+        format!(
+            "it is a symlink to `{}`, outside the working directory and the paths checked",
+            target.display()
+        )
+    } else {
+        "it is outside the working directory and the paths checked".to_string()
+    })
 }
 
 fn findings(n: usize) -> String {

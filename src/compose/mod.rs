@@ -3,7 +3,8 @@
 //!
 //! The pipeline inside: `files` (which files go together) → `yaml` (text → spanned nodes) → `model`
 //! (services and builds) → `merge` (base and override) → `service` (the Dockerfile built, on disk or
-//! `inline`, and its `target` stages) → the rules `cb000`, `cb004`, `cb005` → `fix` (YAML edits).
+//! `inline`, and its `target` stages) → the rules `cb000`, `cb004`, `cb005` → `suppress` (the
+//! `# cachebust: ignore[…]` comments) → `fix` (YAML edits).
 //! [`lint_project`] runs it all, Dockerfiles included, and returns one report per file.
 mod cb000;
 mod cb004;
@@ -18,6 +19,7 @@ pub mod merge;
 pub mod model;
 mod project;
 mod service;
+mod suppress;
 pub mod target;
 pub mod yaml;
 

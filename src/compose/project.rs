@@ -10,6 +10,7 @@ use super::interpolate::Env;
 use super::merge::merge_services;
 use super::model::services;
 use super::service::{check_service, Run, SetFindings};
+use super::suppress::apply_compose_suppressions;
 use super::yaml::{parse_yaml, YamlError};
 use crate::discover::{discover_all, is_dockerfile_name};
 use crate::lint::FileReport;
@@ -23,6 +24,8 @@ pub struct ProjectReport {
     pub reports: Vec<FileReport>,
     /// Paths that could not be walked or read, as `path: reason`.
     pub errors: Vec<String>,
+    /// Files the walk left out on purpose (a symlink out of the tree), as `path: reason`.
+    pub skipped: Vec<String>,
 }
 
 /// Lints the Dockerfiles and compose files under `paths`, with `${VAR}` taken from the process
@@ -51,20 +54,23 @@ pub fn lint_project_with_env(
             .collect(),
     };
     let mut compose = found.compose_files;
+    let mut dockerfiles = Vec::with_capacity(found.dockerfiles.len());
     for path in &found.dockerfiles {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         // An explicit file of another name is a compose file when its content says so.
         if !is_dockerfile_name(&name) {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let bytes = crate::source::read_file(path).unwrap_or_default();
+            let text = String::from_utf8(bytes).unwrap_or_default();
             if is_compose_text(path, &text) {
                 compose.push(path.clone());
                 continue;
             }
         }
-        let display = display_path(path, cwd);
-        if let Err(e) = run.dockerfiles.load(path, display.clone(), settings) {
-            run.errors.push(format!("{display}: cannot read: {e}"));
-        }
+        dockerfiles.push((path.clone(), display_path(path, cwd)));
+    }
+    // Linting is per file and CPU-bound: spread it over the cores; compose sets reuse the results.
+    for (display, e) in run.dockerfiles.load_all(dockerfiles, settings) {
+        run.errors.push(format!("{display}: cannot read: {e}"));
     }
     let mut reports = Vec::new();
     for set in compose_sets(&compose) {
@@ -73,7 +79,16 @@ pub fn lint_project_with_env(
     let errors = std::mem::take(&mut run.errors);
     reports.extend(run.dockerfiles.into_reports());
     reports.sort_by(|a, b| a.file.display.cmp(&b.file.display));
-    ProjectReport { reports, errors }
+    let skipped = found
+        .skipped
+        .iter()
+        .map(|e| format!("{}: {}", display_path(&e.path, cwd), e.message))
+        .collect();
+    ProjectReport {
+        reports,
+        errors,
+        skipped,
+    }
 }
 
 /// Lints one compose file's text as if it were at `file.path` (with its `.override` twin or base read
@@ -144,8 +159,14 @@ fn lint_set(run: &mut Run<'_>, paths: &[PathBuf], given: Option<&SourceFile>) ->
             check_service(run, &mut set, &merged);
         }
     }
+    // Suppressions are judged only when the services were checked.
+    let checked = reports.is_empty();
     let findings = set.findings;
-    for (file, mut findings) in files.iter().cloned().zip(findings) {
+    for ((file, root), mut findings) in files.iter().cloned().zip(&roots).zip(findings) {
+        if checked {
+            let enabled = |code: &str| run.settings.reports(code, &file.path);
+            findings = apply_compose_suppressions(&file, root, findings, &enabled);
+        }
         findings.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
         reports.push(FileReport { file, findings });
     }
@@ -154,16 +175,23 @@ fn lint_set(run: &mut Run<'_>, paths: &[PathBuf], given: Option<&SourceFile>) ->
 
 /// The compose file as text, or a report with CB000 when it is not UTF-8.
 fn read(path: &Path, display: String) -> std::io::Result<Result<SourceFile, FileReport>> {
-    let bytes = std::fs::read(path)?;
+    let bytes = crate::source::read_file(path)?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path.to_path_buf(), display, text)),
         Err(error) => {
             let at = error.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
             let file = SourceFile::new(path.to_path_buf(), display, text);
+            let message = match crate::lint::utf16(error.as_bytes()) {
+                Some(order) => format!(
+                    "it is UTF-16 text ({order} byte order mark), which cachebust does not read; \
+                     save it as UTF-8"
+                ),
+                None => format!("it is not UTF-8 text (invalid byte at offset {at})"),
+            };
             let error = YamlError {
                 span: at..at,
-                message: format!("it is not UTF-8 text (invalid byte at offset {at})"),
+                message,
             };
             Err(FileReport {
                 findings: vec![cb000::invalid_yaml(&error)],

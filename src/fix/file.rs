@@ -52,7 +52,7 @@ pub fn fix_file(
     mode: FixMode,
     unsafe_fixes: bool,
 ) -> std::io::Result<FileFix> {
-    let bytes = std::fs::read(path)?;
+    let bytes = crate::source::read_file(path)?;
     let Ok(text) = std::str::from_utf8(&bytes) else {
         let after = lint_bytes(path, display, bytes, settings);
         return Ok(unchanged(after));

@@ -1,6 +1,6 @@
 //! Writing a fixed file back: all or nothing, and never over changes made since it was read.
 use std::fmt;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Why a fixed file was not written. The original is intact in every case.
@@ -64,7 +64,12 @@ pub fn write_atomically(path: &Path, original: &[u8], new_text: &str) -> Result<
     keep_owner(temp.as_file(), &metadata);
     temp.as_file().sync_all()?;
     // As late as possible: a change between this read and the rename is the only one not caught.
-    if std::fs::read(&target)? != original {
+    // One byte more than the original is enough to tell, whatever the file has become meanwhile.
+    let mut now = Vec::with_capacity(original.len() + 1);
+    std::fs::File::open(&target)?
+        .take(original.len() as u64 + 1)
+        .read_to_end(&mut now)?;
+    if now != original {
         return Err(WriteError::ChangedOnDisk);
     }
     temp.persist(&target).map_err(|e| WriteError::Io(e.error))?;

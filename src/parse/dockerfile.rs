@@ -19,7 +19,9 @@ pub fn parse_dockerfile(
 ) -> Result<parse_dockerfile::Dockerfile<'_>, SyntaxError> {
     let bom = file.bom_len();
     let text = &file.text[bom..];
-    parse_dockerfile::parse(text).map_err(|error| {
+    // The crate strips one byte order mark itself, as Docker does. Handed `text`, it would strip a
+    // second one and every span would be 3 bytes off (a fix written in the middle of a line).
+    parse_dockerfile::parse(&file.text).map_err(|error| {
         // The crate reports `… at line L column C`; its Debug form carries the bare message.
         let shown = error.to_string();
         let (message, line, column) = split_position(&shown);
@@ -72,12 +74,17 @@ fn several_heredocs(before: &str) -> Option<std::ops::Range<usize>> {
     };
     let mut end = before.len();
     while end > 0 {
-        let start = before[..end.saturating_sub(1)]
-            .rfind('\n')
+        // Bytes, not `str`: `end - 1` is inside a character when the text ends with one that is not `\n`.
+        let start = before.as_bytes()[..end.saturating_sub(1)]
+            .iter()
+            .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1);
         let line = &before[start..end];
         let trimmed = line.trim_start();
-        if trimmed.len() >= 4 && trimmed[..4].eq_ignore_ascii_case("RUN ") {
+        if trimmed
+            .get(..4)
+            .is_some_and(|word| word.eq_ignore_ascii_case("RUN "))
+        {
             let at = start + (line.len() - trimmed.len());
             return (markers(line) >= 2).then(|| at..at + 3);
         }

@@ -24,7 +24,7 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
         // One shared copy of the text per file (miette needs an owned source), with every credential
         // blanked to the same length so spans stay valid and excerpts never show a secret.
         let masked = mask_secrets(&report.file.text).into_owned();
-        let source = std::sync::Arc::new(masked);
+        let source = SharedText::new(masked);
         for f in &report.findings {
             let mut labels = vec![LabeledSpan::new_primary_with_span(
                 Some(f.label.clone()),
@@ -52,10 +52,8 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
                     })
                     .with_labels(labels)
                     .with_help(help);
-            let report = miette::Report::new(diagnostic).with_source_code(NamedSource::new(
-                &report.file.display,
-                SharedText(source.clone()),
-            ));
+            let report = miette::Report::new(diagnostic)
+                .with_source_code(NamedSource::new(&report.file.display, source.clone()));
             let _ = handler.render_report(&mut out, report.as_ref());
             out.push('\n');
         }
@@ -101,19 +99,59 @@ pub fn render_summary(reports: &[FileReport], fixable: usize, unsafe_fixable: us
     out
 }
 
-/// Text shared between the reports of one file.
-#[derive(Debug)]
-struct SharedText(std::sync::Arc<String>);
+/// Text shared between the reports of one file, with where its lines start (as miette counts lines:
+/// after `\n`, `\r\n` or a lone `\r`).
+#[derive(Debug, Clone)]
+struct SharedText(std::sync::Arc<(String, Vec<usize>)>);
+
+impl SharedText {
+    fn new(text: String) -> SharedText {
+        let bytes = text.as_bytes();
+        let starts = std::iter::once(0)
+            .chain((0..bytes.len()).filter_map(|i| {
+                let ends_line =
+                    bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                ends_line.then_some(i + 1)
+            }))
+            .collect();
+        SharedText(std::sync::Arc::new((text, starts)))
+    }
+}
 
 impl miette::SourceCode for SharedText {
+    /// miette's own `read_span` counts lines from the start of the text on every call, which made a
+    /// file with many findings quadratic (minutes for 2 MB). This hands it only the lines around the
+    /// span, one more on each side than it shows, and shifts the result back.
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        self.0
-            .as_str()
-            .read_span(span, context_lines_before, context_lines_after)
+        let (text, starts) = &*self.0;
+        let line_of = |offset: usize| starts.partition_point(|&s| s <= offset) - 1;
+        let first = line_of(span.offset()).saturating_sub(context_lines_before + 1);
+        let last = line_of(span.offset() + span.len()) + context_lines_after + 2;
+        let (start, end) = (
+            starts[first],
+            starts.get(last).copied().unwrap_or(text.len()),
+        );
+        if span.offset() + span.len() > text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let local = miette::SourceSpan::new((span.offset() - start).into(), span.len());
+        let window = &text[start..end];
+        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
+        let shifted = miette::SourceSpan::new(
+            (contents.span().offset() + start).into(),
+            contents.span().len(),
+        );
+        Ok(Box::new(miette::MietteSpanContents::new(
+            contents.data(),
+            shifted,
+            contents.line() + first,
+            contents.column(),
+            contents.line_count() + first,
+        )))
     }
 }
