@@ -14,6 +14,17 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
         let Some(source) = mutable.next() else {
             continue;
         };
+        let mut help = with_others_named_in_files(
+                format!(
+                    "Docker reuses this layer while its text is unchanged, so {} never reach the image. \
+                     Add a cache-bust arg right before it (`cachebust check --fix`) and build with \
+                     `cachebust exec -- docker compose build`, which passes the remote's head commit, or pin a commit SHA.",
+                    wording::what_goes_missing(source)
+                ),
+                source,
+                analysis.mutable_sources(layer),
+        );
+        let related = capped(related_labels(source, mutable), &mut help);
         findings.push(Finding {
             code: "CB001",
             severity: rule.severity,
@@ -24,30 +35,39 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             ),
             span: source.command.clone(),
             label: wording::label(source),
-            related: related_labels(source, mutable),
-            help: with_others_named_in_files(
-                format!(
-                    "Docker reuses this layer while its text is unchanged, so {} never reach the image. \
-                     Add a cache-bust arg right before it (`cachebust check --fix`) and build with \
-                     `cachebust exec -- docker compose build`, which passes the remote's head commit, or pin a commit SHA.",
-                    wording::what_goes_missing(source)
-                ),
-                source,
-                analysis.mutable_sources(layer),
+            related,
+            help,
+            fix: Some(
+                match analysis
+                    .per_layer_arg(layer)
+                    .filter(|_| settings.fix_per_layer)
+                {
+                    // One arg right before each layer, named as `cachebust bust --per-layer` names it.
+                    Some(arg) => Fix {
+                        title: format!("Insert `ARG {arg}` right before this layer"),
+                        applicability: Applicability::Safe,
+                        edits: vec![fixes::insert_bust(
+                            analysis,
+                            layer,
+                            &arg,
+                            Some(&settings.fix_default),
+                        )],
+                    },
+                    None => Fix {
+                        title: format!(
+                            "Insert `ARG {}` before the first remote layer of the stage",
+                            settings.fix_arg
+                        ),
+                        applicability: Applicability::Safe,
+                        edits: vec![fixes::insert_bust(
+                            analysis,
+                            fix_layer,
+                            &settings.fix_arg,
+                            Some(&settings.fix_default),
+                        )],
+                    },
+                },
             ),
-            fix: Some(match analysis.per_layer_arg(layer).filter(|_| settings.fix_per_layer) {
-                // One arg right before each layer, named as `cachebust bust --per-layer` names it.
-                Some(arg) => Fix {
-                    title: format!("Insert `ARG {arg}` right before this layer"),
-                    applicability: Applicability::Safe,
-                    edits: vec![fixes::insert_bust(analysis, layer, &arg, Some(&settings.fix_default))],
-                },
-                None => Fix {
-                    title: format!("Insert `ARG {}` before the first remote layer of the stage", settings.fix_arg),
-                    applicability: Applicability::Safe,
-                    edits: vec![fixes::insert_bust(analysis, fix_layer, &settings.fix_arg, Some(&settings.fix_default))],
-                },
-            }),
         });
     }
 }
@@ -86,6 +106,22 @@ pub fn related_labels<'s>(
     labels
 }
 
+/// At most this many related labels (and remotes listed in the help) per finding: a layer with
+/// thousands of remotes would otherwise drown the report (and miette's excerpts cost time per label).
+const MAX_LISTED: usize = 8;
+
+/// Keeps the first [`MAX_LISTED`] labels and says in the help how many more remotes the layer has.
+fn capped(mut labels: Vec<Label>, help: &mut String) -> Vec<Label> {
+    if labels.len() > MAX_LISTED {
+        let more = labels.len() - MAX_LISTED;
+        labels.truncate(MAX_LISTED);
+        help.push_str(&format!(
+            "\nThis layer fetches {more} more moving remotes than are labelled here."
+        ));
+    }
+    labels
+}
+
 /// Appends the layer's other moving remotes that are named in build-context files (they share the
 /// primary label's span, so they are listed here rather than labelled).
 fn with_others_named_in_files<'s>(
@@ -99,7 +135,10 @@ fn with_others_named_in_files<'s>(
         .collect();
     if !others.is_empty() {
         help.push_str("\nAlso moving: ");
-        help.push_str(&others.join("; "));
+        help.push_str(&others[..others.len().min(MAX_LISTED)].join("; "));
+        if others.len() > MAX_LISTED {
+            help.push_str(&format!("; and {} more", others.len() - MAX_LISTED));
+        }
     }
     help
 }
