@@ -846,3 +846,85 @@ fn two_busts_too_early_are_reported_not_moved_for_ever() {
     assert_eq!(code(&out), Some(1));
     assert_no_panic(&out);
 }
+
+/// A finding past column 65,535 made the full report panic inside miette; such a line is not excerpted.
+#[test]
+fn a_finding_far_along_a_long_line_is_shown_by_its_position() {
+    let dir = tree();
+    let text = format!(
+        "FROM alpine\nRUN echo {} && git clone -b main https://github.com/acme/far.git /f\n",
+        "a".repeat(70_000)
+    );
+    write(dir.path(), "far/Dockerfile", text.as_bytes());
+    let out = command(dir.path(), &["check", "--isolated"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("at far/Dockerfile:2:70014 (the line is too long to show)"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).len() < 10_000, "the long line is not printed");
+    assert_no_panic(&out);
+}
+
+/// Each compose fix is checked by re-parsing the whole file: thousands of services made that quadratic
+/// (a 300 KB file took minutes). Past a budget the findings come without a fix.
+#[test]
+fn a_compose_file_of_thousands_of_services_is_linted_in_bounded_work() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "Dockerfile",
+        b"FROM alpine\nARG CACHE_BUST\nRUN git clone -b main https://github.com/a/b.git\n",
+    );
+    let padding = format!("    # {}\n", "-".repeat(180));
+    let mut text = String::from("services:\n");
+    for i in 0..1500 {
+        text += &format!("  s{i}:\n{padding}    build: .\n");
+    }
+    write(dir.path(), "compose.yaml", text.as_bytes());
+    let out = check(dir.path(), &["--statistics"]);
+    assert_eq!(code(&out), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(" 1500  CB004  compose-cache-bust-not-passed"),
+        "{}",
+        stdout(&out)
+    );
+    let json = command(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "--output-format",
+            "json",
+            "compose.yaml",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(stdout(&json).contains("too many of these findings to check every fix at once"));
+    assert_no_panic(&out);
+}
+
+/// A compose file may point a build anywhere: at a device that never ends. It is not read (it is not
+/// a regular file; `read_file` refuses one too, should it become one between the check and the read).
+#[cfg(unix)]
+#[test]
+fn a_compose_build_of_a_device_is_refused_not_read_for_ever() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "compose.yaml",
+        b"services:\n  zero:\n    build: {context: /dev, dockerfile: zero}\n",
+    );
+    let out = check_limited(dir.path(), 512, &[]);
+    assert_eq!(code(&out), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("compose.yaml:3:5: CB000 [error] service `zero` builds `/dev/zero`"),
+        "{}",
+        stdout(&out)
+    );
+    assert_other_checked(&out);
+}

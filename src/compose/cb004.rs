@@ -28,7 +28,10 @@ pub fn check(
     if !missing.is_empty() {
         let (home, service, build) = merged.home();
         let file = &files[home];
-        let fix = add_args(file, service, build, &missing, &settings.fix_default);
+        let fix = match over_budget(file, &findings[home]) {
+            Some(why) => Err(why),
+            None => add_args(file, service, build, &missing, &settings.fix_default),
+        };
         let values = missing
             .iter()
             .map(|n| format!("`{n}: {}`", changing_value(n, &settings.fix_default)))
@@ -84,7 +87,11 @@ pub fn check(
              `{value}` (the same value until one is set) and build with \
              `cachebust exec -- docker compose build`, which sets `{name}` to the remote's head commit."
         );
-        let fix = match pass_changing(file, service, build, arg) {
+        let checked = match over_budget(file, &findings[*index]) {
+            Some(why) => Err(why),
+            None => pass_changing(file, service, build, arg),
+        };
+        let fix = match checked {
             Ok(edit) => Some(Fix {
                 title: format!("Pass `{value}` instead of the constant `{constant}`"),
                 applicability: Applicability::Safe,
@@ -112,6 +119,20 @@ pub fn check(
             fix,
         });
     }
+}
+
+/// How much YAML the fixes of one file may re-parse in one lint to check themselves (each check parses
+/// the whole file). Past it a finding comes without a fix, so that a file of thousands of services is
+/// linted in seconds rather than hours (the checks grew as services times file size).
+const FIX_CHECK_BUDGET: usize = 8 << 20;
+
+/// Why the next finding of `file` gets no fix: the budget is spent.
+fn over_budget(file: &SourceFile, findings: &[Finding]) -> Option<String> {
+    let tried = findings.iter().filter(|f| f.code == "CB004").count();
+    ((tried + 1) * file.text.len() > FIX_CHECK_BUDGET).then(|| {
+        "this file has too many of these findings to check every fix at once; run `--fix` again"
+            .to_string()
+    })
 }
 
 fn title(shape: Shape, values: &str, build: &str) -> String {

@@ -10,6 +10,10 @@ use crate::detect::credentials::mask_secrets;
 use crate::finding::{Applicability, Severity};
 use crate::lint::FileReport;
 
+/// Lines longer than this are not excerpted: miette prints a line whole, and panics on an underline
+/// past column 65,535. Such a finding is shown with its position instead.
+const MAX_EXCERPT_LINE: usize = 4096;
+
 pub fn render_full(reports: &[FileReport], style: Style) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -43,6 +47,20 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
                 };
                 let _ = write!(help, "\nfix ({how}): {}", fix.title);
             }
+            let file = &report.file;
+            let long = std::iter::once(&f.span)
+                .chain(f.related.iter().map(|l| &l.span))
+                .flat_map(|s| [s.start, s.end])
+                .any(|at| file.line_range(at.min(file.text.len())).len() > MAX_EXCERPT_LINE);
+            if long {
+                let at = file.position(f.span.start);
+                let _ = write!(
+                    help,
+                    "\nat {}:{}:{} (the line is too long to show)",
+                    file.display, at.line, at.column
+                );
+                labels.clear();
+            }
             let diagnostic =
                 MietteDiagnostic::new(format!("{} {}: {}", f.code, known(f.code).name, f.message))
                     .with_severity(match f.severity {
@@ -52,8 +70,11 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
                     })
                     .with_labels(labels)
                     .with_help(help);
-            let report = miette::Report::new(diagnostic)
-                .with_source_code(NamedSource::new(&report.file.display, source.clone()));
+            let report = match long {
+                true => miette::Report::new(diagnostic),
+                false => miette::Report::new(diagnostic)
+                    .with_source_code(NamedSource::new(&report.file.display, source.clone())),
+            };
             let _ = handler.render_report(&mut out, report.as_ref());
             out.push('\n');
         }

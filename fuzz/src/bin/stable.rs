@@ -250,11 +250,15 @@ fn main() {
         let fixed: Vec<Vec<u8>> = regressions.into_iter().map(|(_, b)| b).collect();
         let until = Instant::now() + share;
         let (mut runs, mut slowest) = (0u64, Duration::ZERO);
+        // The regressions always run; the seeds (a big libFuzzer corpus among them) only while time lasts.
         let mut queue = fixed.iter().chain(&seeds).cloned();
+        let mut left = fixed.len();
         loop {
+            let due = left > 0 || Instant::now() < until;
+            left = left.saturating_sub(1);
             let data = match queue.next() {
+                _ if !due => break,
                 Some(d) => d,
-                None if Instant::now() >= until => break,
                 None => {
                     let seed = &seeds[rng.below(seeds.len())];
                     let other = donors[rng.below(donors.len())];
