@@ -15,6 +15,7 @@ pub mod finding;
 pub mod fix;
 pub mod lint;
 pub mod model;
+pub mod parallel;
 pub mod parse;
 pub mod report;
 pub mod settings;

@@ -1,8 +1,9 @@
 //! Reads one file and runs the checks on it.
 use std::path::Path;
 
-use crate::checks::check_dockerfile;
+use crate::checks::check_dockerfile_and_model;
 use crate::finding::{Finding, Severity};
+use crate::model::Dockerfile;
 use crate::settings::Settings;
 use crate::source::SourceFile;
 
@@ -21,11 +22,21 @@ pub fn lint_path(path: &Path, display: String, settings: &Settings) -> std::io::
 
 /// Lints a Dockerfile's bytes.
 pub fn lint_bytes(path: &Path, display: String, bytes: Vec<u8>, settings: &Settings) -> FileReport {
+    lint_bytes_and_model(path, display, bytes, settings).0
+}
+
+/// [`lint_bytes`], and the model of the file when it parses.
+pub fn lint_bytes_and_model(
+    path: &Path,
+    display: String,
+    bytes: Vec<u8>,
+    settings: &Settings,
+) -> (FileReport, Option<Dockerfile>) {
     match String::from_utf8(bytes) {
         Ok(text) => {
             let file = SourceFile::new(path.to_path_buf(), display, text);
-            let findings = check_dockerfile(&file, settings);
-            FileReport { file, findings }
+            let (findings, model) = check_dockerfile_and_model(&file, settings);
+            (FileReport { file, findings }, model)
         }
         Err(error) => {
             let at = error.utf8_error().valid_up_to();
@@ -55,10 +66,11 @@ pub fn lint_bytes(path: &Path, display: String, bytes: Vec<u8>, settings: &Setti
                 help: "Save the file as UTF-8; Docker reads Dockerfiles as UTF-8.".into(),
                 fix: None,
             };
-            FileReport {
+            let report = FileReport {
                 file,
                 findings: vec![finding],
-            }
+            };
+            (report, None)
         }
     }
 }

@@ -8,27 +8,76 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILE_BYTES: u64 = 10 << 20;
 
 /// Reads a file to lint: a regular file of at most [`MAX_FILE_BYTES`]. A FIFO or device is refused
-/// before it is opened, so reading can neither block nor go on for ever (`/dev/zero`).
+/// before anything is read from it, so reading can neither block nor go on for ever (`/dev/zero`).
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    let metadata = std::fs::metadata(path)?;
+    read_file_with_id(path).map(|(bytes, _)| bytes)
+}
+
+/// Which file a path leads to: two paths to one file (a symlink, `a/../b`) have the same id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    /// The id of the file at `path` (following symlinks).
+    pub fn of(path: &Path) -> std::io::Result<FileId> {
+        file_id(path, &std::fs::metadata(path)?)
+    }
+}
+
+#[cfg(unix)]
+fn file_id(_: &Path, metadata: &std::fs::Metadata) -> std::io::Result<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    Ok(FileId((metadata.dev(), metadata.ino())))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path, _: &std::fs::Metadata) -> std::io::Result<FileId> {
+    Ok(FileId(path.canonicalize()?))
+}
+
+/// [`read_file`], and the file's id, from one open and one `fstat`.
+pub fn read_file_with_id(path: &Path) -> std::io::Result<(Vec<u8>, FileId)> {
+    let file = open_without_blocking(path)?;
+    let metadata = file.metadata()?;
     if !metadata.is_file() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "not a regular file",
         ));
     }
-    let mut bytes = Vec::new();
-    if metadata.len() <= MAX_FILE_BYTES {
-        // `take`: the file may grow between the size check and the read.
-        std::fs::File::open(path)?
-            .take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)?;
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(too_large(metadata.len()));
     }
-    if metadata.len() > MAX_FILE_BYTES || bytes.len() as u64 > MAX_FILE_BYTES {
-        let size = metadata.len().max(bytes.len() as u64);
-        return Err(too_large(size));
+    // One byte more than its size, so the read that finds the end needs no new allocation.
+    let mut bytes = Vec::with_capacity(metadata.len() as usize + 1);
+    // `take`: the file may grow between the size check and the read.
+    (&file).take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
     }
-    Ok(bytes)
+    Ok((bytes, file_id(path, &metadata)?))
+}
+
+/// Opens for reading without waiting: opening a FIFO with no writer blocks otherwise. Regular files
+/// ignore the flag; anything else is refused by the caller before it is read.
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    std::fs::File::open(path)
 }
 
 /// The error for input over [`MAX_FILE_BYTES`] (`size` bytes, or more).

@@ -454,3 +454,39 @@ fn fix_removes_unused_compose_suppressions_and_keeps_used_ones() {
          CACHE_BUST: ${CACHE_BUST:-unknown}\n"
     );
 }
+
+/// A file reached by two paths (an in-tree symlink) is reported once, under the path that sorts first;
+/// a Dockerfile that a compose file builds is reported even when the paths checked do not hold it.
+#[cfg(unix)]
+#[test]
+fn each_file_is_reported_once_whatever_the_paths_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for sub in ["a", "b", "svc"] {
+        std::fs::create_dir(root.join(sub)).unwrap();
+    }
+    std::fs::write(
+        root.join("a/Dockerfile"),
+        "FROM alpine\nRUN git clone -b main https://github.com/a/b.git /b\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../a/Dockerfile", root.join("b/Dockerfile")).unwrap();
+    std::fs::write(
+        root.join("svc/compose.yaml"),
+        "services:\n  api:\n    build:\n      context: ../a\n",
+    )
+    .unwrap();
+    let shown = |report: &ProjectReport| -> Vec<String> {
+        report
+            .reports
+            .iter()
+            .map(|r| r.file.display.clone())
+            .collect()
+    };
+    let everything = lint_in(root, &[".", "a/Dockerfile", "b/Dockerfile"]);
+    assert_eq!(shown(&everything), ["a/Dockerfile", "svc/compose.yaml"]);
+    assert!(everything.errors.is_empty(), "{:?}", everything.errors);
+    let only_compose = lint_in(root, &["svc/compose.yaml"]);
+    assert_eq!(shown(&only_compose), ["a/Dockerfile", "svc/compose.yaml"]);
+    assert_eq!(only_compose.reports[0].findings[0].code, "CB001");
+}

@@ -1,6 +1,6 @@
 //! The checks: from a Dockerfile's text to its findings. One file per rule.
 use crate::finding::Finding;
-use crate::model::build_dockerfile;
+use crate::model::{build_dockerfile, Dockerfile};
 use crate::parse::dockerfile::parse_dockerfile;
 use crate::settings::Settings;
 use crate::source::SourceFile;
@@ -23,9 +23,21 @@ use suppress::apply_suppressions;
 /// Lints one Dockerfile. A file that does not parse yields a single CB000 finding.
 /// Suppression comments and the settings' rule selection apply.
 pub fn check_dockerfile(file: &SourceFile, settings: &Settings) -> Vec<Finding> {
+    check_dockerfile_and_model(file, settings).0
+}
+
+/// [`check_dockerfile`], and the file's model for the compose rules (`None` when it does not parse),
+/// so that a Dockerfile a compose file builds is parsed once.
+pub fn check_dockerfile_and_model(
+    file: &SourceFile,
+    settings: &Settings,
+) -> (Vec<Finding>, Option<Dockerfile>) {
     let ast = match parse_dockerfile(file) {
         Ok(ast) => ast,
-        Err(error) => return settings.filter(&file.path, vec![cb000::syntax_error(&error)]),
+        Err(error) => {
+            let findings = settings.filter(&file.path, vec![cb000::syntax_error(&error)]);
+            return (findings, None);
+        }
     };
     let dockerfile = build_dockerfile(file, &ast);
     let instructions = instruction_spans(&dockerfile);
@@ -33,7 +45,10 @@ pub fn check_dockerfile(file: &SourceFile, settings: &Settings) -> Vec<Finding> 
     let findings = run_rules(&analysis);
     let enabled = |code: &str| settings.reports(code, &file.path);
     let findings = apply_suppressions(file, &instructions, findings, &enabled);
-    settings.filter(&file.path, findings)
+    (
+        settings.filter(&file.path, findings),
+        Some(analysis.dockerfile),
+    )
 }
 
 /// Every instruction's span, in file order.

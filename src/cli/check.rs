@@ -1,15 +1,16 @@
 //! `cachebust check`: settings (config file + flags), linting, fixing, and the report.
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::catalogue::{known, rule};
-use crate::compose::{lint_compose_text, lint_project};
+use crate::compose::{lint_compose_text, lint_project, lint_project_each};
 use crate::config::{find_config, load_config};
 use crate::discover::is_compose_name;
-use crate::finding::{Applicability, Severity};
+use crate::finding::Severity;
 use crate::lint::{lint_bytes, FileReport};
-use crate::report::{render, render_config_error, render_summary, OutputFormat, Style};
+use crate::report::{
+    render, render_config_error, render_file, render_summary, Output, OutputFormat, Style, Tally,
+};
 use crate::settings::Settings;
 use crate::source::{display_path, SourceFile};
 
@@ -117,13 +118,32 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     } else {
         args.paths.clone()
     };
+    let Some(fix) = fix else {
+        // The common case streams: each file's part is printed as soon as it is linted.
+        let mut printer = Printer::new(args, style);
+        let parts = printer.parts;
+        let env = |name: &str| std::env::var(name).ok();
+        let problems = lint_project_each(
+            &paths,
+            &cwd,
+            &settings,
+            &env,
+            |report| parts.part(&report),
+            |part| printer.add(part),
+        );
+        for skipped in &problems.skipped {
+            eprintln!("warning: {skipped}");
+        }
+        let failing = printer.finish(&settings);
+        return finish(&problems.errors, failing && !args.exit_zero);
+    };
     let project = lint_project(&paths, &cwd, &settings);
     for skipped in &project.skipped {
         eprintln!("warning: {skipped}");
     }
     let mut errors = project.errors;
     let mut reports = filtered(project.reports, &settings);
-    if let Some(fix) = fix {
+    {
         let outcome = fix_reports(&reports, &paths, &settings, fix, style.color, args.quiet);
         errors.extend(outcome.errors);
         if fix.diff {
@@ -267,48 +287,89 @@ fn check_stdin(
 /// Prints the findings (or the statistics) and the summary. Returns whether a finding is at or above
 /// the fail level.
 fn report(args: &CheckArgs, reports: &[FileReport], settings: &Settings, style: Style) -> bool {
-    let mut out = if args.statistics {
-        statistics(reports)
-    } else {
-        render(args.output_format, reports, style)
-    };
-    if args.output_format == OutputFormat::Full && !args.quiet && !args.statistics {
-        let fixes = |a| {
-            reports
-                .iter()
-                .flat_map(|r| &r.findings)
-                .filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability == a))
-                .count()
-        };
-        let (safe, unsafe_) = (fixes(Applicability::Safe), fixes(Applicability::Unsafe));
-        // As in ruff: with `--unsafe-fixes`, the unsafe fixes are what `--fix` applies.
-        out += &if args.unsafe_fixes {
-            render_summary(reports, safe + unsafe_, 0)
-        } else {
-            render_summary(reports, safe, unsafe_)
-        };
+    let mut printer = Printer::new(args, style);
+    for report in reports {
+        printer.add(printer.parts.part(report));
     }
-    write_stdout(&out);
-    reports
-        .iter()
-        .flat_map(|r| &r.findings)
-        .any(|f| f.severity >= settings.fail_level)
+    printer.finish(settings)
+}
+
+/// How one file's part of the output is made: pure, so the workers that lint make it too.
+#[derive(Debug, Clone, Copy)]
+struct Parts {
+    format: OutputFormat,
+    style: Style,
+    statistics: bool,
+}
+
+impl Parts {
+    fn part(&self, report: &FileReport) -> (String, Tally) {
+        let mut tally = Tally::default();
+        tally.add(report);
+        let text = if self.statistics {
+            String::new()
+        } else {
+            render_file(self.format, report, self.style)
+        };
+        (text, tally)
+    }
+}
+
+/// The output of `check` as it is written: the files' parts, then the statistics or the summary.
+struct Printer {
+    parts: Parts,
+    output: Output<std::io::BufWriter<std::io::StdoutLock<'static>>>,
+    tally: Tally,
+    summary: bool,
+    unsafe_fixes: bool,
+}
+
+impl Printer {
+    fn new(args: &CheckArgs, style: Style) -> Printer {
+        let format = args.output_format;
+        let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        Printer {
+            parts: Parts {
+                format,
+                style,
+                statistics: args.statistics,
+            },
+            output: Output::new(format, stdout),
+            tally: Tally::default(),
+            summary: format == OutputFormat::Full && !args.quiet && !args.statistics,
+            unsafe_fixes: args.unsafe_fixes,
+        }
+    }
+
+    fn add(&mut self, (text, tally): (String, Tally)) {
+        self.output.write_file(&text);
+        self.tally.merge(tally);
+    }
+
+    /// Ends the output; returns whether a finding is at or above the fail level.
+    fn finish(mut self, settings: &Settings) -> bool {
+        if self.parts.statistics {
+            self.output.write_raw(&statistics(&self.tally));
+        } else if self.summary {
+            let (safe, unsafe_) = (self.tally.safe_fixes, self.tally.unsafe_fixes);
+            // As in ruff: with `--unsafe-fixes`, the unsafe fixes are what `--fix` applies.
+            self.output.write_raw(&if self.unsafe_fixes {
+                render_summary(&self.tally, safe + unsafe_, 0)
+            } else {
+                render_summary(&self.tally, safe, unsafe_)
+            });
+        }
+        self.output.finish();
+        self.tally.worst >= Some(settings.fail_level)
+    }
 }
 
 /// `--statistics`: `COUNT  CODE  name  [*]` per rule, `[*]` when some are fixable with `--fix`.
-fn statistics(reports: &[FileReport]) -> String {
-    let mut counts: BTreeMap<&str, (usize, bool)> = BTreeMap::new();
-    for f in reports.iter().flat_map(|r| &r.findings) {
-        let entry = counts.entry(f.code).or_default();
-        entry.0 += 1;
-        entry.1 |= f
-            .fix
-            .as_ref()
-            .is_some_and(|x| x.applicability == Applicability::Safe);
-    }
-    counts
-        .into_iter()
-        .map(|(code, (n, fixable))| {
+fn statistics(tally: &Tally) -> String {
+    tally
+        .by_code
+        .iter()
+        .map(|(code, &(n, fixable))| {
             let name = rule(code).map_or("", |_| known(code).name.as_str());
             format!(
                 "{n:>5}  {code}  {name}{}\n",

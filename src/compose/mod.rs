@@ -23,4 +23,7 @@ mod suppress;
 pub mod target;
 pub mod yaml;
 
-pub use project::{lint_compose_text, lint_project, lint_project_with_env, ProjectReport};
+pub use project::{
+    lint_compose_text, lint_project, lint_project_each, lint_project_with_env, Problems,
+    ProjectReport,
+};

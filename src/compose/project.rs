@@ -1,6 +1,6 @@
 //! A whole run: discovery, the Dockerfiles, the compose files with the Dockerfiles they build, and one
 //! report per file.
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::cb000;
@@ -13,15 +13,24 @@ use super::service::{check_service, Run, SetFindings};
 use super::suppress::apply_compose_suppressions;
 use super::yaml::{parse_yaml, YamlError};
 use crate::discover::{discover_all, is_dockerfile_name};
-use crate::lint::FileReport;
+use crate::lint::{lint_bytes, FileReport};
 use crate::settings::Settings;
-use crate::source::{display_path, SourceFile};
+use crate::source::{display_path, FileId, SourceFile};
 
 /// Everything a run found.
 #[derive(Debug)]
 pub struct ProjectReport {
     /// One report per file checked (Dockerfiles and compose files), sorted by display path.
     pub reports: Vec<FileReport>,
+    /// Paths that could not be walked or read, as `path: reason`.
+    pub errors: Vec<String>,
+    /// Files the walk left out on purpose (a symlink out of the tree), as `path: reason`.
+    pub skipped: Vec<String>,
+}
+
+/// What a run reports besides the files' reports.
+#[derive(Debug, Default)]
+pub struct Problems {
     /// Paths that could not be walked or read, as `path: reason`.
     pub errors: Vec<String>,
     /// Files the walk left out on purpose (a symlink out of the tree), as `path: reason`.
@@ -41,6 +50,45 @@ pub fn lint_project_with_env(
     settings: &Settings,
     env: Env<'_>,
 ) -> ProjectReport {
+    let mut reports = Vec::new();
+    let problems = lint_project_each(paths, cwd, settings, env, |r| r, |r| reports.push(r));
+    ProjectReport {
+        reports,
+        errors: problems.errors,
+        skipped: problems.skipped,
+    }
+}
+
+/// A file of the run, with its display path, in the order of the output.
+enum Job {
+    /// A Dockerfile found by the walk or named on the command line: read and lint it.
+    Lint(PathBuf),
+    /// A report the compose files' pass made (a compose file, or a Dockerfile a service builds).
+    Ready(usize),
+}
+
+/// What a worker made of a job.
+enum Done<R> {
+    Linted(FileId, R),
+    /// A file the compose pass linted already (its report's index), found under this display path.
+    Known(usize, String),
+    Ready(usize),
+    Failed(String),
+}
+
+/// Lints the run's files and hands each report, through `work` (run on any core), to `sink` in the order
+/// of their display paths, as soon as it and those before it are done: a run holds a window of reports in
+/// memory, not all of them. Compose files go first (they are few, and their services need the models of
+/// the Dockerfiles they build); the other Dockerfiles are linted on all cores. A file reached by two
+/// paths (a symlink) is reported once, under the path that sorts first.
+pub fn lint_project_each<R: Send>(
+    paths: &[PathBuf],
+    cwd: &Path,
+    settings: &Settings,
+    env: Env<'_>,
+    work: impl Fn(FileReport) -> R + Sync,
+    mut sink: impl FnMut(R),
+) -> Problems {
     let found = discover_all(paths);
     let mut run = Run {
         cwd,
@@ -54,41 +102,83 @@ pub fn lint_project_with_env(
             .collect(),
     };
     let mut compose = found.compose_files;
-    let mut dockerfiles = Vec::with_capacity(found.dockerfiles.len());
-    for path in &found.dockerfiles {
+    let mut jobs = Vec::with_capacity(found.dockerfiles.len());
+    for path in found.dockerfiles {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         // An explicit file of another name is a compose file when its content says so.
         if !is_dockerfile_name(&name) {
-            let bytes = crate::source::read_file(path).unwrap_or_default();
+            let bytes = crate::source::read_file(&path).unwrap_or_default();
             let text = String::from_utf8(bytes).unwrap_or_default();
-            if is_compose_text(path, &text) {
-                compose.push(path.clone());
+            if is_compose_text(&path, &text) {
+                compose.push(path);
                 continue;
             }
         }
-        dockerfiles.push((path.clone(), display_path(path, cwd)));
+        jobs.push((display_path(&path, cwd), Job::Lint(path)));
     }
-    // Linting is per file and CPU-bound: spread it over the cores; compose sets reuse the results.
-    for (display, e) in run.dockerfiles.load_all(dockerfiles, settings) {
-        run.errors.push(format!("{display}: cannot read: {e}"));
-    }
-    let mut reports = Vec::new();
+    let mut ready = Vec::new();
     for set in compose_sets(&compose) {
-        reports.extend(lint_set(&mut run, &set, None));
+        for mut report in lint_set(&mut run, &set, None) {
+            report.findings = settings.filter(&report.file.path, report.findings);
+            ready.push(report);
+        }
     }
-    let errors = std::mem::take(&mut run.errors);
-    reports.extend(run.dockerfiles.into_reports());
-    reports.sort_by(|a, b| a.file.display.cmp(&b.file.display));
+    let mut errors = std::mem::take(&mut run.errors);
+    let built = ready.len();
+    let mut ids: HashMap<FileId, usize> = HashMap::new();
+    for (id, report) in run.dockerfiles.into_reports() {
+        ids.insert(id, ready.len());
+        ready.push(report);
+    }
+    jobs.extend(
+        ready
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.file.display.clone(), Job::Ready(i))),
+    );
+    // Stable: a Dockerfile found by the walk comes before the same path built by compose.
+    jobs.sort_by(|a, b| a.0.cmp(&b.0));
+    let lint_one = |(display, job): &(String, Job)| match job {
+        Job::Ready(i) => Done::Ready(*i),
+        Job::Lint(path) => match crate::source::read_file_with_id(path) {
+            Err(e) => Done::Failed(format!("{display}: cannot read: {e}")),
+            Ok((_, id)) if ids.contains_key(&id) => Done::Known(ids[&id], display.clone()),
+            Ok((bytes, id)) => {
+                let report = lint_bytes(path, display.clone(), bytes, settings);
+                Done::Linted(id, work(report))
+            }
+        },
+    };
+    let id_of: HashMap<usize, FileId> = ids.iter().map(|(id, &i)| (i, id.clone())).collect();
+    let mut ready: Vec<Option<FileReport>> = ready.into_iter().map(Some).collect();
+    let mut seen: HashSet<FileId> = HashSet::new();
+    crate::parallel::map_in_order(&jobs, lint_one, |done| match done {
+        Done::Linted(id, result) => {
+            if seen.insert(id) {
+                sink(result);
+            }
+        }
+        Done::Known(i, display) => {
+            if let Some(mut report) = ready[i].take() {
+                seen.insert(id_of[&i].clone());
+                report.file.display = display;
+                sink(work(report));
+            }
+        }
+        Done::Ready(i) => {
+            let new = i < built || seen.insert(id_of[&i].clone());
+            if let Some(report) = ready[i].take().filter(|_| new) {
+                sink(work(report));
+            }
+        }
+        Done::Failed(error) => errors.push(error),
+    });
     let skipped = found
         .skipped
         .iter()
         .map(|e| format!("{}: {}", display_path(&e.path, cwd), e.message))
         .collect();
-    ProjectReport {
-        reports,
-        errors,
-        skipped,
-    }
+    Problems { errors, skipped }
 }
 
 /// Lints one compose file's text as if it were at `file.path` (with its `.override` twin or base read

@@ -1,10 +1,9 @@
 //! The human view: miette's graphical report per finding, then a summary.
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 
-use super::Style;
+use super::{Style, Tally};
 use crate::catalogue::known;
 use crate::detect::credentials::mask_secrets;
 use crate::finding::{Applicability, Severity};
@@ -83,9 +82,9 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
 }
 
 /// `Found 3 findings in 2 of 5 files (2 fixable with --fix).` plus a count per code.
-pub fn render_summary(reports: &[FileReport], fixable: usize, unsafe_fixable: usize) -> String {
-    let total: usize = reports.iter().map(|r| r.findings.len()).sum();
-    let files = reports.len();
+pub fn render_summary(tally: &Tally, fixable: usize, unsafe_fixable: usize) -> String {
+    let total = tally.findings();
+    let files = tally.files;
     let noun = |n: usize, one: &str, many: &str| {
         if n == 1 {
             format!("1 {one}")
@@ -96,14 +95,10 @@ pub fn render_summary(reports: &[FileReport], fixable: usize, unsafe_fixable: us
     if total == 0 {
         return format!("No findings in {} checked.\n", noun(files, "file", "files"));
     }
-    let with = reports.iter().filter(|r| !r.findings.is_empty()).count();
-    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in reports.iter().flat_map(|r| &r.findings) {
-        *by_code.entry(f.code).or_default() += 1;
-    }
     let mut out = format!(
-        "Found {} in {with} of {} checked",
+        "Found {} in {} of {} checked",
         noun(total, "finding", "findings"),
+        tally.with_findings,
         noun(files, "file", "files")
     );
     if fixable > 0 || unsafe_fixable > 0 {
@@ -114,7 +109,7 @@ pub fn render_summary(reports: &[FileReport], fixable: usize, unsafe_fixable: us
         out.push(')');
     }
     out.push_str(".\n");
-    for (code, n) in by_code {
+    for (code, (n, _)) in &tally.by_code {
         let _ = writeln!(out, "  {n:>4}  {code} {}", known(code).name);
     }
     out

@@ -1,18 +1,31 @@
 //! The JSON output contract: one array, one object per finding.
 use serde_json::{json, Value};
 
+use super::{indented_json, Frame};
 use crate::catalogue::known;
 use crate::finding::Finding;
 use crate::lint::FileReport;
 use crate::source::SourceFile;
 
-pub fn render_json(reports: &[FileReport]) -> String {
-    let all: Vec<Value> = reports
-        .iter()
-        .flat_map(|r| r.findings.iter().map(move |f| finding(&r.file, f)))
-        .collect();
-    let mut out = serde_json::to_string_pretty(&all).expect("JSON values serialize");
-    out.push('\n');
+/// The array around every file's findings, as `serde_json` prints it pretty.
+pub(super) fn frame() -> Frame {
+    Frame {
+        before: "[\n".into(),
+        separator: ",\n",
+        after: "\n]\n".into(),
+        empty: "[]\n".into(),
+    }
+}
+
+/// One file's findings: elements of the array, indented as in it.
+pub(super) fn render_file(report: &FileReport) -> String {
+    let mut out = String::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        indented_json(&finding(&report.file, f), 2, &mut out);
+    }
     out
 }
 

@@ -1,5 +1,8 @@
 //! Findings → text. Only this layer turns byte spans into lines and columns; each format is one
-//! function over the file reports, in its own file.
+//! function over a file's report, in its own file, and a frame around the files (JSON's array, SARIF's
+//! document), so a run can write each file's part as soon as it is linted.
+use std::io::Write;
+
 use crate::lint::FileReport;
 
 mod concise;
@@ -9,14 +12,14 @@ mod full;
 mod github;
 mod json;
 mod sarif;
+mod tally;
 
 pub use concise::render_concise;
 pub use diff::render_diff;
 pub use errors::render_config_error;
 pub use full::{render_full, render_summary};
 pub use github::render_github;
-pub use json::render_json;
-pub use sarif::render_sarif;
+pub use tally::Tally;
 
 /// Every output format of `--output-format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -43,11 +46,99 @@ pub struct Style {
 
 /// Renders the reports in the chosen format.
 pub fn render(format: OutputFormat, reports: &[FileReport], style: Style) -> String {
+    let mut output = Output::new(format, Vec::new());
+    for report in reports {
+        output.write_file(&render_file(format, report, style));
+    }
+    String::from_utf8(output.finish()).expect("the formats write UTF-8")
+}
+
+/// One file's part of the output (empty when it has no findings). Pure, so any thread may render it.
+pub fn render_file(format: OutputFormat, report: &FileReport, style: Style) -> String {
+    let one = std::slice::from_ref(report);
     match format {
-        OutputFormat::Full => render_full(reports, style),
-        OutputFormat::Concise => render_concise(reports),
-        OutputFormat::Json => render_json(reports),
-        OutputFormat::Sarif => render_sarif(reports),
-        OutputFormat::Github => render_github(reports),
+        OutputFormat::Full => render_full(one, style),
+        OutputFormat::Concise => render_concise(one),
+        OutputFormat::Json => json::render_file(report),
+        OutputFormat::Sarif => sarif::render_file(report),
+        OutputFormat::Github => render_github(one),
+    }
+}
+
+/// The output of a run, written as the files' parts come: the format's frame around them.
+/// Write errors (a closed pipe) are ignored: the run goes on and its exit code still tells.
+pub struct Output<W: Write> {
+    out: W,
+    frame: Frame,
+    started: bool,
+}
+
+impl<W: Write> Output<W> {
+    pub fn new(format: OutputFormat, out: W) -> Output<W> {
+        let frame = match format {
+            OutputFormat::Json => json::frame(),
+            OutputFormat::Sarif => sarif::frame(),
+            _ => Frame::default(),
+        };
+        Output {
+            out,
+            frame,
+            started: false,
+        }
+    }
+
+    /// Writes one file's part, from [`render_file`].
+    pub fn write_file(&mut self, part: &str) {
+        if part.is_empty() {
+            return;
+        }
+        let lead = if self.started {
+            self.frame.separator
+        } else {
+            &self.frame.before
+        };
+        self.started = true;
+        let _ = self.out.write_all(lead.as_bytes());
+        let _ = self.out.write_all(part.as_bytes());
+    }
+
+    /// Writes text outside the frame (the full report's summary).
+    pub fn write_raw(&mut self, text: &str) {
+        let _ = self.out.write_all(text.as_bytes());
+    }
+
+    /// Closes the frame and hands back the writer, flushed.
+    pub fn finish(mut self) -> W {
+        let end = if self.started {
+            &self.frame.after
+        } else {
+            &self.frame.empty
+        };
+        let _ = self.out.write_all(end.as_bytes());
+        let _ = self.out.flush();
+        self.out
+    }
+}
+
+/// What a format writes around the files' parts: before the first, between two, after the last, and
+/// instead of all that when no file has a part.
+#[derive(Debug, Default)]
+pub(crate) struct Frame {
+    pub before: String,
+    pub separator: &'static str,
+    pub after: String,
+    pub empty: String,
+}
+
+/// Pretty JSON `value` with each line indented by `indent` spaces, as `serde_json` prints it nested
+/// that deep (its strings never hold a raw newline).
+pub(crate) fn indented_json(value: &serde_json::Value, indent: usize, out: &mut String) {
+    let text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.extend(std::iter::repeat_n(' ', indent));
+        out.push_str(line);
     }
 }

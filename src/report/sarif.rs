@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use super::{indented_json, Frame};
 use crate::catalogue::{rules, Rule};
 use crate::finding::{Finding, Severity};
 use crate::lint::FileReport;
@@ -13,26 +14,11 @@ use crate::source::SourceFile;
 /// Where each rule's documentation lives.
 pub const RULES_URI: &str = "https://github.com/cachebust/cachebust/blob/main/rules";
 
-pub fn render_sarif(reports: &[FileReport]) -> String {
-    let catalogue = rules();
-    let driver_rules: Vec<Value> = catalogue.iter().map(rule).collect();
-    let mut results = Vec::new();
-    for report in reports {
-        // GitHub's `primaryLocationLineHash`: a hash of the line's text, then `:N` for its N-th repeat.
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for f in &report.findings {
-            let line = report.file.line_range(f.span.start);
-            let normalized: String = report.file.text[line]
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            let hash = hex(&Sha256::digest(format!("{}:{normalized}", f.code)))[..16].to_string();
-            let n = seen.entry(hash.clone()).or_default();
-            *n += 1;
-            let index = catalogue.iter().position(|r| r.code == f.code).unwrap_or(0);
-            results.push(result(&report.file, f, index, format!("{hash}:{n}")));
-        }
-    }
+/// The document around the results: everything before and after the `results` array, which the files'
+/// results are streamed into.
+pub(super) fn frame() -> Frame {
+    const HOLE: &str = "\u{0}results";
+    let driver_rules: Vec<Value> = rules().iter().map(rule).collect();
     let sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -45,11 +31,49 @@ pub fn render_sarif(reports: &[FileReport]) -> String {
                 "rules": driver_rules,
             }},
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": HOLE,
         }],
     });
-    let mut out = serde_json::to_string_pretty(&sarif).expect("JSON values serialize");
-    out.push('\n');
+    let text = serde_json::to_string_pretty(&sarif).expect("JSON values serialize");
+    let hole = serde_json::to_string(HOLE).expect("a string serializes");
+    let at = text
+        .find(&hole)
+        .expect("the placeholder is in the document");
+    let (head, tail) = (&text[..at], &text[at + hole.len()..]);
+    let indent = " ".repeat(RESULTS_INDENT - 2);
+    Frame {
+        before: format!("{head}[\n"),
+        separator: ",\n",
+        after: format!("\n{indent}]{tail}\n"),
+        empty: format!("{head}[]{tail}\n"),
+    }
+}
+
+/// How deep a result sits in the document (`runs[0].results[i]`), in spaces.
+const RESULTS_INDENT: usize = 8;
+
+/// One file's results, as elements of the `results` array.
+pub(super) fn render_file(report: &FileReport) -> String {
+    let catalogue = rules();
+    let mut out = String::new();
+    // GitHub's `primaryLocationLineHash`: a hash of the line's text, then `:N` for its N-th repeat.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for f in &report.findings {
+        let line = report.file.line_range(f.span.start);
+        let normalized: String = report.file.text[line]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let hash = hex(&Sha256::digest(format!("{}:{normalized}", f.code)))[..16].to_string();
+        let n = seen.entry(hash.clone()).or_default();
+        *n += 1;
+        let index = catalogue.iter().position(|r| r.code == f.code).unwrap_or(0);
+        if !out.is_empty() {
+            out.push_str(",\n");
+        }
+        let result = result(&report.file, f, index, format!("{hash}:{n}"));
+        indented_json(&result, RESULTS_INDENT, &mut out);
+    }
     out
 }
 
@@ -156,6 +180,16 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_results_sit_where_the_frame_says() {
+        let frame = frame();
+        let line = frame.before.lines().last().unwrap();
+        assert_eq!(line.trim(), "\"results\": [");
+        assert_eq!(line.len() - line.trim_start().len() + 2, RESULTS_INDENT);
+        let empty: Value = serde_json::from_str(&frame.empty).unwrap();
+        assert_eq!(empty["runs"][0]["results"], json!([]));
+    }
 
     #[test]
     fn uris_are_encoded() {
