@@ -1,5 +1,6 @@
 //! Finds the files to lint: explicit paths as given, directories walked with `.gitignore` respected.
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// A path the walk could not read, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +99,10 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovered {
         files.sort();
         files.dedup();
     }
+    // The walk runs on several threads: its errors come in any order.
+    for problems in [&mut found.errors, &mut found.skipped] {
+        problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    }
     found
 }
 
@@ -107,50 +112,75 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
     (found.dockerfiles, found.errors)
 }
 
+/// Walks a directory on all cores; the caller sorts what it found.
 fn walk(root: &Path, found: &mut Discovered) {
-    let walker = ignore::WalkBuilder::new(root)
+    let shared = Mutex::new(std::mem::take(found));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .filter_entry(|e| e.file_name() != ".git")
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(entry)
-                if entry
-                    .file_type()
-                    .is_some_and(|t| t.is_file() || t.is_symlink()) =>
-            {
-                let name = entry.file_name().to_string_lossy();
-                let list = if is_dockerfile_name(&name) {
-                    &mut found.dockerfiles
-                } else if is_compose_name(&name) {
-                    &mut found.compose_files
-                } else {
-                    continue;
-                };
-                if entry.path_is_symlink() {
-                    if let Err((error, why)) = follow_link(root, entry.path()) {
-                        let list = if error {
-                            &mut found.errors
-                        } else {
-                            &mut found.skipped
-                        };
-                        list.push(WalkError {
-                            path: entry.into_path(),
-                            message: why,
-                        });
-                        continue;
-                    }
-                }
-                list.push(entry.into_path());
-            }
-            Ok(_) => {}
-            Err(e) => found.errors.push(WalkError {
+        .threads(threads)
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                take(root, entry, &shared);
+                ignore::WalkState::Continue
+            })
+        });
+    *found = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+}
+
+/// Adds what the walk found at one entry to the lists.
+fn take(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, found: &Mutex<Discovered>) {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(e) => {
+            let error = WalkError {
                 path: root.to_path_buf(),
                 message: e.to_string(),
-            }),
+            };
+            found
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .errors
+                .push(error);
+            return;
         }
+    };
+    if !entry
+        .file_type()
+        .is_some_and(|t| t.is_file() || t.is_symlink())
+    {
+        return;
     }
+    let name = entry.file_name().to_string_lossy();
+    let (dockerfile, compose) = (is_dockerfile_name(&name), is_compose_name(&name));
+    if !dockerfile && !compose {
+        return;
+    }
+    let refused = match entry.path_is_symlink() {
+        true => follow_link(root, entry.path()).err(),
+        false => None,
+    };
+    let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+    let list = match refused {
+        Some((error, why)) => {
+            let list = if error {
+                &mut found.errors
+            } else {
+                &mut found.skipped
+            };
+            list.push(WalkError {
+                path: entry.into_path(),
+                message: why,
+            });
+            return;
+        }
+        None if dockerfile => &mut found.dockerfiles,
+        None => &mut found.compose_files,
+    };
+    list.push(entry.into_path());
 }
 
 /// Whether the walk takes a symlink it found: only to a regular file inside the walked tree. Else

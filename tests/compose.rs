@@ -368,7 +368,7 @@ fn paths_interpolate_from_the_environment() {
     let compose = "services:\n  a:\n    build: ${APP_DIR:-./gone}\n  b:\n    build: ${UNSET_DIR}\n  c:\n    build:\n      context: .\n      dockerfile: $${NOT_A_VAR}\n";
     std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
     let paths = [dir.path().to_path_buf()];
-    let run = |env: &dyn Fn(&str) -> Option<String>| {
+    let run = |env: &(dyn Fn(&str) -> Option<String> + Sync)| {
         let report = lint_project_with_env(&paths, dir.path(), &Settings::default(), env);
         let compose = report.reports.into_iter().find(is_compose).unwrap();
         compose

@@ -2,7 +2,7 @@
 //! `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}`, `$VAR`, and `$$` for a literal `$`.
 
 /// Where a variable's value comes from (the process environment, or a fixed map in tests).
-pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+pub type Env<'a> = &'a (dyn Fn(&str) -> Option<String> + Sync);
 
 /// A value that cannot be known here: a variable with no value and no default, a `?` error, or a
 /// malformed `${…}`.

@@ -90,17 +90,11 @@ pub fn lint_project_each<R: Send>(
     mut sink: impl FnMut(R),
 ) -> Problems {
     let found = discover_all(paths);
-    let mut run = Run {
-        cwd,
-        settings,
-        env,
-        dockerfiles: Dockerfiles::default(),
-        errors: found
-            .errors
-            .iter()
-            .map(|e| format!("{}: {}", e.path.display(), e.message))
-            .collect(),
-    };
+    let walk_errors: Vec<String> = found
+        .errors
+        .iter()
+        .map(|e| format!("{}: {}", e.path.display(), e.message))
+        .collect();
     let mut compose = found.compose_files;
     let mut jobs = Vec::with_capacity(found.dockerfiles.len());
     for path in found.dockerfiles {
@@ -116,19 +110,42 @@ pub fn lint_project_each<R: Send>(
         }
         jobs.push((display_path(&path, cwd), Job::Lint(path)));
     }
+    // The compose sets, on all cores too: each with its own Dockerfiles, merged after (a Dockerfile
+    // that sets in two directories build is linted by each, and reported once).
     let mut ready = Vec::new();
-    for set in compose_sets(&compose) {
-        for mut report in lint_set(&mut run, &set, None) {
-            report.findings = settings.filter(&report.file.path, report.findings);
+    let mut built = Vec::new();
+    let lint_one_set = |set: &Vec<PathBuf>| {
+        let mut run = Run {
+            cwd,
+            settings,
+            env,
+            dockerfiles: Dockerfiles::default(),
+            errors: Vec::new(),
+        };
+        let mut reports = lint_set(&mut run, set, None);
+        for report in &mut reports {
+            report.findings =
+                settings.filter(&report.file.path, std::mem::take(&mut report.findings));
+        }
+        (reports, run.dockerfiles, run.errors)
+    };
+    let mut errors = walk_errors;
+    crate::parallel::map_in_order(
+        &compose_sets(&compose),
+        lint_one_set,
+        |(reports, dockerfiles, e)| {
+            ready.extend(reports);
+            built.push(dockerfiles);
+            errors.extend(e);
+        },
+    );
+    let from_compose = ready.len();
+    let mut ids: HashMap<FileId, usize> = HashMap::new();
+    for (id, report) in built.into_iter().flat_map(Dockerfiles::into_reports) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = ids.entry(id) {
+            entry.insert(ready.len());
             ready.push(report);
         }
-    }
-    let mut errors = std::mem::take(&mut run.errors);
-    let built = ready.len();
-    let mut ids: HashMap<FileId, usize> = HashMap::new();
-    for (id, report) in run.dockerfiles.into_reports() {
-        ids.insert(id, ready.len());
-        ready.push(report);
     }
     jobs.extend(
         ready
@@ -166,7 +183,7 @@ pub fn lint_project_each<R: Send>(
             }
         }
         Done::Ready(i) => {
-            let new = i < built || seen.insert(id_of[&i].clone());
+            let new = i < from_compose || seen.insert(id_of[&i].clone());
             if let Some(report) = ready[i].take().filter(|_| new) {
                 sink(work(report));
             }
