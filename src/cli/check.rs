@@ -14,7 +14,7 @@ use crate::report::{
 use crate::settings::Settings;
 use crate::source::{display_path, SourceFile};
 
-use super::fixing::{fix_reports, fix_stdin, FixRun};
+use super::fixing::{diff_project, fix_reports, fix_stdin, FixRun};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -137,23 +137,27 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         let failing = printer.finish(&settings);
         return finish(&problems.errors, failing && !args.exit_zero);
     };
+    if fix.diff {
+        let (problems, changed) =
+            diff_project(&paths, &cwd, &settings, fix, style.color, args.quiet);
+        for skipped in &problems.skipped {
+            eprintln!("warning: {skipped}");
+        }
+        return finish(&problems.errors, changed && !args.exit_zero);
+    }
     let project = lint_project(&paths, &cwd, &settings);
     for skipped in &project.skipped {
         eprintln!("warning: {skipped}");
     }
+    // `--fix` keeps the reports: compose files are fixed after the Dockerfiles they build are written.
     let mut errors = project.errors;
     let mut reports = filtered(project.reports, &settings);
-    {
-        let outcome = fix_reports(&reports, &paths, &settings, fix, style.color, args.quiet);
-        errors.extend(outcome.errors);
-        if fix.diff {
-            return finish(&errors, outcome.changed && !args.exit_zero);
-        }
-        if outcome.wrote {
-            // Fixing one file can change another's findings (a Dockerfile's new arg and its compose file).
-            let again = lint_project(&paths, &cwd, &settings);
-            reports = filtered(again.reports, &settings);
-        }
+    let outcome = fix_reports(&reports, &paths, &settings, fix, args.quiet);
+    errors.extend(outcome.errors);
+    if outcome.wrote {
+        // Fixing one file can change another's findings (a Dockerfile's new arg and its compose file).
+        let again = lint_project(&paths, &cwd, &settings);
+        reports = filtered(again.reports, &settings);
     }
     let failing = report(args, &reports, &settings, style);
     finish(&errors, failing && !args.exit_zero)

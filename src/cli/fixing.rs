@@ -1,12 +1,13 @@
 //! `--fix` and `--diff` over a run's files: Dockerfiles first (their fixes add the cache-bust args that
 //! compose files must then pass), compose files after; and standard input.
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::checks::check_dockerfile;
-use crate::compose::lint_compose_text;
+use crate::compose::{lint_compose_text, lint_project_each, Problems};
 use crate::discover::is_compose_name;
 use crate::finding::{Applicability, Finding};
-use crate::fix::{fix_file, fix_with, FileFix, FixMode};
+use crate::fix::{fix_file, fix_report, fix_with, FileFix, FixMode};
 use crate::lint::FileReport;
 use crate::report::render_diff;
 use crate::settings::Settings;
@@ -39,8 +40,6 @@ impl FixRun {
 #[derive(Debug, Default)]
 pub struct Fixed {
     pub errors: Vec<String>,
-    /// Whether any file changed (or, with `--diff`, would change).
-    pub changed: bool,
     /// Whether any file was written.
     pub wrote: bool,
 }
@@ -55,21 +54,15 @@ fn is_compose(report: &FileReport) -> bool {
     is_compose_name(&name) || name.ends_with(".yml") || name.ends_with(".yaml")
 }
 
-/// Fixes (or diffs) every file with a wanted fix, and every compose file (a Dockerfile's fix can give it
-/// one). Prints the diffs or the `Fixed …` lines.
+/// `--fix`: fixes and writes every file with a wanted fix, then every compose file (a Dockerfile's
+/// fix can give it one, once written). Prints the `Fixed …` lines.
 pub fn fix_reports(
     reports: &[FileReport],
     paths: &[PathBuf],
     settings: &Settings,
     run: FixRun,
-    color: bool,
     quiet: bool,
 ) -> Fixed {
-    let mode = if run.diff {
-        FixMode::Diff
-    } else {
-        FixMode::Write
-    };
     let mut outcome = Fixed::default();
     let mut fixes: Vec<FileFix> = Vec::new();
     let dockerfiles = reports
@@ -79,17 +72,16 @@ pub fn fix_reports(
     let roots = writable_roots(paths);
     for report in dockerfiles.chain(compose) {
         let display = report.file.display.clone();
-        if mode == FixMode::Write {
-            if let Some(why) = outside(&report.file.path, &roots) {
-                outcome.errors.push(format!("{display}: not fixed: {why}"));
-                continue;
-            }
+        if let Some(why) = outside(&report.file.path, &roots) {
+            outcome.errors.push(format!("{display}: not fixed: {why}"));
+            continue;
         }
+        let path = &report.file.path;
         match fix_file(
-            &report.file.path,
+            path,
             display.clone(),
             settings,
-            mode,
+            FixMode::Write,
             run.unsafe_fixes,
         ) {
             Ok(fix) => {
@@ -101,30 +93,66 @@ pub fn fix_reports(
             Err(e) => outcome.errors.push(format!("{display}: cannot read: {e}")),
         }
     }
-    outcome.changed = fixes.iter().any(FileFix::changed);
-    outcome.wrote = !run.diff && fixes.iter().any(|f| f.changed() && f.error.is_none());
-    if run.diff {
-        let diffs: String = fixes
-            .iter()
-            .filter(|f| f.changed())
-            .map(|f| render_diff(&f.after.file.display, &f.before, &f.after.file.text, color))
-            .collect();
-        write_stdout(&diffs);
-    }
+    outcome.wrote = fixes.iter().any(|f| f.changed() && f.error.is_none());
     for fix in &fixes {
         if let Some(why) = &fix.refused {
             eprintln!("warning: {why}");
         }
-        let verb = if run.diff { "Would fix" } else { "Fixed" };
         if fix.changed() && fix.error.is_none() && !quiet {
-            eprintln!(
-                "{verb} {} in {}",
-                findings(fix.fixed.len()),
-                fix.after.file.display
-            );
+            let (n, display) = (findings(fix.fixed.len()), &fix.after.file.display);
+            eprintln!("Fixed {n} in {display}");
         }
     }
     outcome
+}
+
+/// `--diff` over a run, streamed like `check`: each file's diff is computed by the worker that linted
+/// it, from the findings it has (nothing is read or linted twice), and printed in order. Returns what
+/// the run reports besides, and whether any file would change.
+pub fn diff_project(
+    paths: &[PathBuf],
+    cwd: &Path,
+    settings: &Settings,
+    run: FixRun,
+    color: bool,
+    quiet: bool,
+) -> (Problems, bool) {
+    let work = |report: FileReport| -> (String, Vec<String>) {
+        if !report.findings.iter().any(|f| run.wants(f)) {
+            return Default::default();
+        }
+        let fix = fix_report(&report, settings, run.unsafe_fixes);
+        let mut notes: Vec<String> = fix
+            .refused
+            .iter()
+            .map(|why| format!("warning: {why}"))
+            .collect();
+        if !fix.changed() {
+            return (String::new(), notes);
+        }
+        let display = &fix.after.file.display;
+        if !quiet {
+            notes.push(format!(
+                "Would fix {} in {display}",
+                findings(fix.fixed.len())
+            ));
+        }
+        let diff = render_diff(display, &fix.before, &fix.after.file.text, color);
+        (diff, notes)
+    };
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut changed = false;
+    let env = |name: &str| std::env::var(name).ok();
+    let problems = lint_project_each(paths, cwd, settings, &env, work, |(diff, notes)| {
+        changed |= !diff.is_empty();
+        // A closed pipe is not an error here: the exit code still tells.
+        let _ = stdout.write_all(diff.as_bytes());
+        for note in notes {
+            eprintln!("{note}");
+        }
+    });
+    let _ = stdout.flush();
+    (problems, changed)
 }
 
 /// `--fix`/`--diff` on standard input: the fixed text (or its diff) on stdout. Returns whether anything

@@ -1,7 +1,7 @@
 //! Fixing one file on disk: read, fix, and write back (`--fix`) or only compute the result (`--diff`).
 use std::path::Path;
 
-use super::{fix_with, write_atomically, WriteError};
+use super::{fix_from, fix_with, write_atomically, WriteError};
 use crate::checks::check_dockerfile;
 use crate::compose::files::is_compose_text;
 use crate::compose::lint_compose_text;
@@ -58,22 +58,8 @@ pub fn fix_file(
         return Ok(unchanged(after));
     };
     let file = SourceFile::new(path.to_path_buf(), display, text.to_string());
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let compose =
-        is_compose_name(&name) || (!is_dockerfile_name(&name) && is_compose_text(path, text));
-    let cwd = std::env::current_dir().unwrap_or_default();
-    // Compose files are re-linted as compose files: their fixes add `build.args` entries.
-    let lint = |f: &SourceFile| -> Vec<Finding> {
-        if compose {
-            settings.filter(
-                &f.path,
-                lint_compose_text(f.clone(), &cwd, settings).findings,
-            )
-        } else {
-            check_dockerfile(f, settings)
-        }
-    };
-    let outcome = fix_with(&file, unsafe_fixes, lint);
+    let lint = linter(&file, settings);
+    let outcome = fix_with(&file, unsafe_fixes, &lint);
     let mut result = FileFix {
         before: file.text.clone(),
         after: report(&file, outcome.text, outcome.remaining),
@@ -91,6 +77,41 @@ pub fn fix_file(
         }
     }
     Ok(result)
+}
+
+/// What `--diff` shows for a file already linted: its fixed text, computed in memory from the report's
+/// findings (the file is neither read nor linted again).
+pub fn fix_report(report: &FileReport, settings: &Settings, unsafe_fixes: bool) -> FileFix {
+    let file = &report.file;
+    let lint = linter(file, settings);
+    let outcome = fix_from(file, report.findings.clone(), unsafe_fixes, &lint);
+    FileFix {
+        before: file.text.clone(),
+        after: self::report(file, outcome.text, outcome.remaining),
+        fixed: outcome.fixed,
+        refused: outcome.refused,
+        error: None,
+    }
+}
+
+/// How a fixed text is linted again: compose files as compose files (their fixes add `build.args`
+/// entries), anything else as a Dockerfile.
+fn linter<'a>(
+    file: &SourceFile,
+    settings: &'a Settings,
+) -> impl Fn(&SourceFile) -> Vec<Finding> + 'a {
+    let name = file.path.file_name().unwrap_or_default().to_string_lossy();
+    let compose = is_compose_name(&name)
+        || (!is_dockerfile_name(&name) && is_compose_text(&file.path, &file.text));
+    let cwd = std::env::current_dir().unwrap_or_default();
+    move |f: &SourceFile| -> Vec<Finding> {
+        if compose {
+            let findings = lint_compose_text(f.clone(), &cwd, settings).findings;
+            settings.filter(&f.path, findings)
+        } else {
+            check_dockerfile(f, settings)
+        }
+    }
 }
 
 fn report(file: &SourceFile, text: String, findings: Vec<Finding>) -> FileReport {

@@ -12,7 +12,7 @@ mod file;
 mod write;
 
 pub use apply::{apply_edits, map_offset};
-pub use file::{fix_file, FileFix, FixMode};
+pub use file::{fix_file, fix_report, FileFix, FixMode};
 pub use write::{write_atomically, WriteError};
 
 /// Lint→fix passes before giving up: each pass applies every fix that does not conflict with another,
@@ -49,8 +49,18 @@ pub fn fix_with(
     unsafe_fixes: bool,
     lint: impl Fn(&SourceFile) -> Vec<Finding>,
 ) -> FixOutcome {
+    fix_from(file, lint(file), unsafe_fixes, lint)
+}
+
+/// [`fix_with`] from the findings `lint` gives for `file` as it is, when the caller has them already.
+pub fn fix_from(
+    file: &SourceFile,
+    findings: Vec<Finding>,
+    unsafe_fixes: bool,
+    lint: impl Fn(&SourceFile) -> Vec<Finding>,
+) -> FixOutcome {
     let mut current = file.clone();
-    let mut findings = lint(&current);
+    let mut findings = findings;
     let mut fixed = Vec::new();
     let mut refused = None;
     for pass in 0.. {
