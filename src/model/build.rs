@@ -21,7 +21,7 @@ pub fn build_dockerfile(file: &SourceFile, ast: &parse_dockerfile::Dockerfile<'_
     let mut global_args = Vec::new();
     let mut stages: Vec<Stage> = Vec::new();
     let mut shell = ShellKind::Posix;
-    for instruction in &ast.instructions {
+    for (i, instruction) in ast.instructions.iter().enumerate() {
         match instruction {
             Instruction::From(from) => {
                 let image = from.image.value.to_ascii_lowercase();
@@ -34,11 +34,15 @@ pub fn build_dockerfile(file: &SourceFile, ast: &parse_dockerfile::Dockerfile<'_
                     .as_
                     .as_ref()
                     .map_or(from.image.span.end, |(_, n)| n.span.end);
+                let items = ast.instructions[i + 1..]
+                    .iter()
+                    .take_while(|next| !matches!(next, Instruction::From(_)))
+                    .count();
                 stages.push(Stage {
                     name: from.as_.as_ref().map(|(_, n)| n.value.to_ascii_lowercase()),
                     parent,
                     from: ctx.span(from.from.span.start..end),
-                    items: Vec::new(),
+                    items: Vec::with_capacity(items),
                 });
             }
             Instruction::Arg(arg) if stages.is_empty() => {
@@ -247,10 +251,8 @@ impl Ctx<'_> {
             }
             _ => (Vec::new(), start..start, start + 3),
         };
-        let runs_script = match &run.arguments {
-            Command::Shell(s) => is_script_runner(s.value),
-            _ => false,
-        };
+        let runs_script = !run.here_docs.is_empty()
+            && matches!(&run.arguments, Command::Shell(s) if is_script_runner(s.value));
         for doc in &run.here_docs {
             let span = self.span(doc.span.clone());
             if runs_script {

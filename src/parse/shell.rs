@@ -1,5 +1,9 @@
 //! Splits RUN text into simple commands and words, keeping byte spans into the original file.
+//!
+//! The grammar's special characters are all ASCII, so the lexer walks bytes: a multi-byte character is
+//! only ever copied or skipped as a whole, and a position stops on a char boundary.
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::ops::Range;
 
 /// Which shell grammar the text is written in (from the stage's SHELL instruction).
@@ -49,10 +53,24 @@ pub enum Framing {
 /// stack overflow on hostile input) and keeps total work linear: each level copies its text at most once.
 const MAX_DEPTH: usize = 24;
 
-/// Words that end a command (or are noise) when they stand unquoted at command start.
-const POSIX_KEYWORDS: &[&str] = &[
-    "{", "}", "!", "then", "do", "else", "elif", "if", "while", "until", "fi", "done", "esac",
-];
+/// Whether `word` ends a command (or is noise) when it stands unquoted at command start.
+fn is_posix_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "{" | "}"
+            | "!"
+            | "then"
+            | "do"
+            | "else"
+            | "elif"
+            | "if"
+            | "while"
+            | "until"
+            | "fi"
+            | "done"
+            | "esac"
+    )
+}
 
 /// Splits `src` (which starts at byte `base` of the original file) into simple commands.
 ///
@@ -63,45 +81,69 @@ pub fn split_commands(
     framing: Framing,
     kind: ShellKind,
 ) -> Vec<SimpleCommand> {
-    let (text, map) = match framing {
-        Framing::Instruction { escape } => {
-            let (text, map) = join_lines(src, escape);
-            (Cow::Owned(text), Some(map))
-        }
+    let (text, segments) = match framing {
+        Framing::Instruction { escape } => match join_lines(src, escape) {
+            Some((text, segments)) => (Cow::Owned(text), Some(segments)),
+            None => (Cow::Borrowed(src), None),
+        },
         Framing::Script => (Cow::Borrowed(src), None),
     };
     let mut lexer = Lexer {
         s: &text,
         pos: 0,
         kind,
+        ordinary: ordinary_bytes(kind),
         base,
-        map: map.as_deref(),
+        segments: segments.as_deref(),
+        segment_hint: Cell::new(0),
         src_len: src.len(),
         heredocs: Vec::new(),
     };
-    lexer.commands(0, Close::Eof)
+    let mut out = Vec::new();
+    lexer.commands(0, Close::Eof, &mut out);
+    out
 }
 
-/// Applies Dockerfile line joining. Returns the logical text and, for each of its bytes, that byte's offset
-/// in `src`, so spans can be mapped back after tokenizing.
-fn join_lines(src: &str, escape: char) -> (String, Vec<u32>) {
+/// A stretch of the logical text copied unchanged from `src`: where it starts in each.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    logical: usize,
+    orig: usize,
+}
+
+/// Applies Dockerfile line joining. Returns `None` when there is nothing to join (the logical text is
+/// `src`), else the logical text and the segments it is made of, so spans can be mapped back after
+/// tokenizing.
+fn join_lines(src: &str, escape: char) -> Option<(String, Vec<Segment>)> {
     let b = src.as_bytes();
-    let mut text = String::with_capacity(src.len());
-    let mut map = Vec::with_capacity(src.len());
-    let mut i = 0;
-    while let Some(c) = src.get(i..).and_then(|rest| rest.chars().next()) {
-        let continuation = (c == escape)
-            .then(|| continuation_end(b, i + c.len_utf8()))
-            .flatten();
-        if let Some(next) = continuation {
-            i = skip_removed_lines(b, next);
+    let mut joined: Option<(String, Vec<Segment>)> = None;
+    let (mut copy_from, mut search) = (0, 0);
+    while let Some(k) = src[search..].find(escape) {
+        let at = search + k;
+        let after = at + escape.len_utf8();
+        let Some(next) = continuation_end(b, after) else {
+            search = after;
             continue;
-        }
-        text.push(c);
-        map.extend((i..i + c.len_utf8()).map(|o| o as u32));
-        i += c.len_utf8();
+        };
+        let (text, segments) =
+            joined.get_or_insert_with(|| (String::with_capacity(src.len()), Vec::new()));
+        push_segment(text, segments, src, copy_from..at);
+        copy_from = skip_removed_lines(b, next);
+        search = copy_from;
     }
-    (text, map)
+    let (mut text, mut segments) = joined?;
+    push_segment(&mut text, &mut segments, src, copy_from..src.len());
+    Some((text, segments))
+}
+
+fn push_segment(text: &mut String, segments: &mut Vec<Segment>, src: &str, r: Range<usize>) {
+    if r.start < r.end {
+        segments.push(Segment {
+            logical: text.len(),
+            orig: r.start,
+        });
+        text.push_str(&src[r]);
+    }
 }
 
 /// If only blanks separate `i` from a newline, returns the offset just past that newline.
@@ -131,6 +173,50 @@ fn skip_removed_lines(b: &[u8], mut i: usize) -> usize {
     }
 }
 
+/// The byte length of the UTF-8 sequence that `lead` starts.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0x7f => 1,
+        0x80..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    }
+}
+
+/// For each byte, whether it can be copied into a word as it stands: it neither ends a word (whatever
+/// closes the current list) nor starts a quote, escape, continuation or substitution. Non-ASCII bytes
+/// are ordinary.
+type ByteClass = [bool; 256];
+
+const fn byte_class(special: &[u8]) -> ByteClass {
+    let mut class = [true; 256];
+    let mut i = 0;
+    while i < special.len() {
+        class[special[i] as usize] = false;
+        i += 1;
+    }
+    class
+}
+
+static POSIX_ORDINARY: ByteClass = byte_class(b" \t\r\n<>|&\";()`'$\\");
+static POWERSHELL_ORDINARY: ByteClass = byte_class(b" \t\r\n<>|&\";('`");
+static CMD_ORDINARY: ByteClass = byte_class(b" \t\r\n<>|&\"^");
+
+fn ordinary_bytes(kind: ShellKind) -> &'static ByteClass {
+    match kind {
+        ShellKind::Posix => &POSIX_ORDINARY,
+        ShellKind::PowerShell => &POWERSHELL_ORDINARY,
+        ShellKind::Cmd => &CMD_ORDINARY,
+    }
+}
+
+/// Bytes inside `"…"` that may need more than copying, in any shell.
+static DQ_PLAIN: ByteClass = byte_class(b"\"`$\\");
+/// Bytes inside `${…}` that need more than skipping.
+static BRACES_PLAIN: ByteClass = byte_class(b"{}\\`'\"$");
+/// Bytes inside `$'…'` that need more than copying.
+static ANSI_C_PLAIN: ByteClass = byte_class(b"'\\");
+
 /// What ends the command list being lexed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Close {
@@ -146,15 +232,19 @@ struct Lexer<'a> {
     s: &'a str,
     pos: usize,
     kind: ShellKind,
+    ordinary: &'static ByteClass,
     base: usize,
-    /// Logical byte -> byte in `src`; `None` when the logical text is `src` itself.
-    map: Option<&'a [u32]>,
+    /// Where the logical text comes from in `src`; `None` when the logical text is `src` itself.
+    segments: Option<&'a [Segment]>,
+    /// The segment that held the last mapped byte.
+    segment_hint: Cell<usize>,
     src_len: usize,
     /// Heredoc delimiters whose bodies start after the next newline: (delimiter, strip leading tabs).
     heredocs: Vec<(String, bool)>,
 }
 
 impl<'a> Lexer<'a> {
+    #[inline]
     fn byte(&self, at: usize) -> Option<u8> {
         self.s.as_bytes().get(at).copied()
     }
@@ -163,8 +253,18 @@ impl<'a> Lexer<'a> {
         self.byte(self.pos)
     }
 
-    fn char_at(&self, at: usize) -> Option<char> {
-        self.s.get(at..)?.chars().next()
+    /// The byte length of the char at `at` (0 at the end).
+    fn char_len(&self, at: usize) -> usize {
+        self.byte(at).map_or(0, utf8_len)
+    }
+
+    /// The first offset from `at` whose byte is not `plain` (or the end).
+    fn scan(&self, mut at: usize, plain: &ByteClass) -> usize {
+        let b = self.s.as_bytes();
+        while at < b.len() && plain[usize::from(b[at])] {
+            at += 1;
+        }
+        at
     }
 
     fn posix(&self) -> bool {
@@ -172,17 +272,17 @@ impl<'a> Lexer<'a> {
     }
 
     /// The shell's own escape character (not the Dockerfile one).
-    fn esc(&self) -> char {
+    fn esc(&self) -> u8 {
         match self.kind {
-            ShellKind::Posix => '\\',
-            ShellKind::PowerShell => '`',
-            ShellKind::Cmd => '^',
+            ShellKind::Posix => b'\\',
+            ShellKind::PowerShell => b'`',
+            ShellKind::Cmd => b'^',
         }
     }
 
     /// Length of a shell line continuation (escape, optional `\r`, `\n`) at `at`, or 0.
     fn line_cont(&self, at: usize) -> usize {
-        if self.char_at(at) != Some(self.esc()) {
+        if self.byte(at) != Some(self.esc()) {
             return 0;
         }
         match (self.byte(at + 1), self.byte(at + 2)) {
@@ -192,12 +292,35 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline]
     fn orig(&self, i: usize) -> usize {
         self.base
-            + match self.map {
+            + match self.segments {
                 None => i,
-                Some(m) => m.get(i).map_or(self.src_len, |&o| o as usize),
+                Some(_) if i >= self.s.len() => self.src_len,
+                Some(segments) => {
+                    let g = segments[self.segment_of(segments, i)];
+                    g.orig + (i - g.logical)
+                }
             }
+    }
+
+    /// The index of the segment holding logical byte `i` (< the text's length). Spans are asked for
+    /// mostly in order, so the search starts from the last answer and only a step or two is taken.
+    fn segment_of(&self, segments: &[Segment], i: usize) -> usize {
+        let hint = self.segment_hint.get();
+        let k = if segments[hint].logical <= i {
+            let ahead = &segments[hint + 1..];
+            match ahead.iter().take(4).position(|g| g.logical > i) {
+                Some(n) => hint + n,
+                None => hint + ahead.partition_point(|g| g.logical <= i),
+            }
+        } else {
+            // The first segment starts at logical 0, so there is always one at or before `i`.
+            segments[..hint].partition_point(|g| g.logical <= i) - 1
+        };
+        self.segment_hint.set(k);
+        k
     }
 
     /// Maps a logical range to the original file; the end comes from the last byte so that removed
@@ -211,6 +334,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Whether the byte at `at` ends a word (end of input counts).
+    #[inline]
     fn is_meta(&self, at: usize, close: Close) -> bool {
         let Some(b) = self.byte(at) else { return true };
         match b {
@@ -241,9 +365,8 @@ impl<'a> Lexer<'a> {
         self.pos += rest.find('\n').unwrap_or(rest.len());
     }
 
-    /// Lexes commands until end of input or until `close` is consumed.
-    fn commands(&mut self, depth: usize, close: Close) -> Vec<SimpleCommand> {
-        let mut out = Vec::new();
+    /// Lexes commands into `out` until end of input or until `close` is consumed.
+    fn commands(&mut self, depth: usize, close: Close, out: &mut Vec<SimpleCommand>) {
         let mut words: Vec<Word> = Vec::new();
         // Commands found in substitutions of the current command; they are emitted after it.
         let mut nested = Vec::new();
@@ -254,7 +377,7 @@ impl<'a> Lexer<'a> {
             let next = self.byte(self.pos + 1);
             match b {
                 b'\n' => {
-                    flush(&mut out, &mut words, &mut nested);
+                    flush(out, &mut words, &mut nested);
                     self.pos += 1;
                     self.skip_heredoc_bodies();
                 }
@@ -265,7 +388,7 @@ impl<'a> Lexer<'a> {
                 b'#' if self.kind != ShellKind::Cmd => self.skip_line(),
                 _ if self.at_redirect() => self.redirect(depth, close, &mut nested),
                 b')' if self.posix() => {
-                    flush(&mut out, &mut words, &mut nested);
+                    flush(out, &mut words, &mut nested);
                     self.pos += 1;
                     if parens > 0 {
                         parens -= 1;
@@ -274,7 +397,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 b'(' if self.posix() => {
-                    flush(&mut out, &mut words, &mut nested);
+                    flush(out, &mut words, &mut nested);
                     self.pos += 1;
                     parens += 1;
                 }
@@ -283,7 +406,7 @@ impl<'a> Lexer<'a> {
                     break;
                 }
                 b';' | b'&' | b'|' if self.is_meta(self.pos, close) => {
-                    flush(&mut out, &mut words, &mut nested);
+                    flush(out, &mut words, &mut nested);
                     // `&&`/`||` are one token outside Posix, where a lone `&` may be a word.
                     self.pos += if !self.posix() && next == Some(b) {
                         2
@@ -296,38 +419,40 @@ impl<'a> Lexer<'a> {
                     let word = self.word(depth, close, &mut nested);
                     if self.pos == start {
                         // Cannot happen for well-formed dispatch, but never loop forever.
-                        self.pos += self.char_at(start).map_or(1, char::len_utf8);
+                        self.pos += self.char_len(start).max(1);
                         continue;
                     }
-                    if words.is_empty() {
-                        let raw = self.s.get(start..self.pos).unwrap_or("");
-                        match self.kind {
-                            ShellKind::Posix
-                                if raw == word.text && POSIX_KEYWORDS.contains(&raw) =>
-                            {
-                                continue;
-                            }
-                            // `& cmd args` is PowerShell's call operator, not part of argv.
-                            ShellKind::PowerShell if raw == "&" => continue,
-                            ShellKind::Cmd
-                                if raw.eq_ignore_ascii_case("rem") || raw.starts_with("::") =>
-                            {
-                                self.skip_line();
-                                continue;
-                            }
-                            _ => {}
-                        }
+                    if words.is_empty() && self.command_word_is_noise(start, &word) {
+                        continue;
                     }
                     words.push(word);
                 }
             }
         }
-        flush(&mut out, &mut words, &mut nested);
-        out
+        flush(out, &mut words, &mut nested);
+    }
+
+    /// Whether `word` (lexed from `start`), standing first in a command, is a reserved word or an
+    /// operator rather than argv; a Cmd comment is skipped to the end of its line.
+    fn command_word_is_noise(&mut self, start: usize, word: &Word) -> bool {
+        let raw = self.s.get(start..self.pos).unwrap_or("");
+        match self.kind {
+            ShellKind::Posix => is_posix_keyword(raw) && raw == word.text,
+            // `& cmd args` is PowerShell's call operator, not part of argv.
+            ShellKind::PowerShell => raw == "&",
+            ShellKind::Cmd if raw.eq_ignore_ascii_case("rem") || raw.starts_with("::") => {
+                self.skip_line();
+                true
+            }
+            ShellKind::Cmd => false,
+        }
     }
 
     /// After a newline: skips the bodies of heredocs opened on the line just ended.
     fn skip_heredoc_bodies(&mut self) {
+        if self.heredocs.is_empty() {
+            return;
+        }
         for (delim, strip_tabs) in std::mem::take(&mut self.heredocs) {
             while self.pos < self.s.len() {
                 let rest = &self.s[self.pos..];
@@ -398,47 +523,71 @@ impl<'a> Lexer<'a> {
     /// Lexes one word starting at a non-meta char.
     fn word(&mut self, depth: usize, close: Close, nested: &mut Vec<SimpleCommand>) -> Word {
         let start = self.pos;
-        let mut text = String::new();
-        while !self.is_meta(self.pos, close) {
-            let Some(c) = self.char_at(self.pos) else {
-                break;
+        // Most words are plain text: one copy, no quote or escape handling.
+        self.pos = self.scan(start, self.ordinary);
+        if self.is_meta(self.pos, close) {
+            return Word {
+                text: self.s[start..self.pos].to_owned(),
+                span: self.span(start..self.pos),
             };
+        }
+        let mut text = String::with_capacity(self.pos - start + 16);
+        text.push_str(&self.s[start..self.pos]);
+        while !self.is_meta(self.pos, close) {
             let cont = self.line_cont(self.pos);
             if cont > 0 {
                 self.pos += cont;
                 continue;
             }
-            match c {
-                '\'' if self.kind != ShellKind::Cmd => self.single_quoted(&mut text),
-                '"' => self.double_quoted(depth, close, &mut text, nested),
-                '$' if self.posix() => self.dollar(depth, close, false, &mut text, nested),
-                '`' if self.posix() => self.backquote(depth, &mut text, nested),
-                '(' if self.kind == ShellKind::PowerShell => {
+            // Not at the end: `is_meta` is true there.
+            let b = self.s.as_bytes()[self.pos];
+            match b {
+                b'\'' if self.kind != ShellKind::Cmd => self.single_quoted(&mut text),
+                b'"' => self.double_quoted(depth, close, &mut text, nested),
+                b'$' if self.posix() => self.dollar(depth, close, false, &mut text, nested),
+                b'`' if self.posix() => self.backquote(depth, &mut text, nested),
+                b'(' if self.kind == ShellKind::PowerShell => {
                     // PowerShell `(…)`, `$(…)`, `@(…)` groups stay verbatim inside the word.
                     let group = self.pos;
                     self.pos += 1;
-                    self.skip_flat('(', ')');
+                    self.skip_flat(b'(', b')');
                     text.push_str(&self.s[group..self.pos]);
                 }
-                _ if c == self.esc() => {
+                _ if b == self.esc() => {
                     self.pos += 1;
-                    match self.char_at(self.pos) {
-                        Some(e) => {
-                            text.push(self.unescape(e));
-                            self.pos += e.len_utf8();
-                        }
-                        None => text.push(c),
+                    if !self.push_escaped(&mut text) {
+                        text.push(char::from(b));
                     }
                 }
                 _ => {
-                    text.push(c);
-                    self.pos += c.len_utf8();
+                    // This char (which may end a word elsewhere, not here) and the plain text after it.
+                    let from = self.pos;
+                    self.pos = self.scan(from + self.char_len(from), self.ordinary);
+                    text.push_str(&self.s[from..self.pos]);
                 }
             }
         }
         Word {
             text,
             span: self.span(start..self.pos),
+        }
+    }
+
+    /// Appends the char after an escape, resolved, and moves past it; false at the end of input.
+    fn push_escaped(&mut self, text: &mut String) -> bool {
+        match self.char_len(self.pos) {
+            0 => false,
+            1 => {
+                text.push(self.unescape(char::from(self.s.as_bytes()[self.pos])));
+                self.pos += 1;
+                true
+            }
+            n => {
+                // Only ASCII letters unescape to something else.
+                text.push_str(&self.s[self.pos..self.pos + n]);
+                self.pos += n;
+                true
+            }
         }
     }
 
@@ -484,10 +633,10 @@ impl<'a> Lexer<'a> {
     ) {
         self.pos += 1;
         let (posix, ps) = (self.posix(), self.kind == ShellKind::PowerShell);
-        while let Some(c) = self.char_at(self.pos) {
+        while let Some(b) = self.peek() {
             let next = self.byte(self.pos + 1);
-            match c {
-                '"' => {
+            match b {
+                b'"' => {
                     self.pos += 1;
                     if !(ps && self.peek() == Some(b'"')) {
                         return;
@@ -496,10 +645,10 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                 }
                 // Inside backquotes the first unescaped backquote ends the substitution, quotes or not.
-                '`' if posix && close == Close::Backquote => return,
-                '`' if posix => self.backquote(depth, text, nested),
-                '$' if posix => self.dollar(depth, close, true, text, nested),
-                '\\' if posix => match next {
+                b'`' if posix && close == Close::Backquote => return,
+                b'`' if posix => self.backquote(depth, text, nested),
+                b'$' if posix => self.dollar(depth, close, true, text, nested),
+                b'\\' if posix => match next {
                     Some(e @ (b'$' | b'`' | b'"' | b'\\')) => {
                         text.push(char::from(e));
                         self.pos += 2;
@@ -512,22 +661,20 @@ impl<'a> Lexer<'a> {
                         n => self.pos += n,
                     },
                 },
-                '$' if ps && next == Some(b'(') => {
+                b'$' if ps && next == Some(b'(') => {
                     let start = self.pos;
                     self.pos += 2;
-                    self.skip_flat('(', ')');
+                    self.skip_flat(b'(', b')');
                     text.push_str(&self.s[start..self.pos]);
                 }
-                '`' if ps => {
+                b'`' if ps => {
                     self.pos += 1;
-                    if let Some(e) = self.char_at(self.pos) {
-                        text.push(self.unescape(e));
-                        self.pos += e.len_utf8();
-                    }
+                    self.push_escaped(text);
                 }
                 _ => {
-                    text.push(c);
-                    self.pos += c.len_utf8();
+                    let from = self.pos;
+                    self.pos = self.scan(from + self.char_len(from), &DQ_PLAIN);
+                    text.push_str(&self.s[from..self.pos]);
                 }
             }
         }
@@ -547,15 +694,15 @@ impl<'a> Lexer<'a> {
             Some(b'(') if self.byte(start + 2) == Some(b'(') => {
                 // Arithmetic: balanced, but its contents are not commands.
                 self.pos += 3;
-                self.skip_flat('(', ')');
-                self.skip_flat('(', ')');
+                self.skip_flat(b'(', b')');
+                self.skip_flat(b'(', b')');
             }
             Some(b'(') => {
                 self.pos += 2;
                 if depth < MAX_DEPTH {
-                    nested.extend(self.commands(depth + 1, Close::Paren));
+                    self.commands(depth + 1, Close::Paren, nested);
                 } else {
-                    self.skip_flat('(', ')');
+                    self.skip_flat(b'(', b')');
                 }
             }
             Some(b'{') => {
@@ -563,7 +710,7 @@ impl<'a> Lexer<'a> {
                 if depth < MAX_DEPTH {
                     self.braces(depth + 1, close, in_dq, nested);
                 } else {
-                    self.skip_flat('{', '}');
+                    self.skip_flat(b'{', b'}');
                 }
             }
             Some(b'\'') if !in_dq => {
@@ -584,30 +731,31 @@ impl<'a> Lexer<'a> {
     /// The body of `${…}` after the opening brace: nested braces balanced, quotes and substitutions skipped.
     fn braces(&mut self, depth: usize, close: Close, in_dq: bool, nested: &mut Vec<SimpleCommand>) {
         let mut level = 1usize;
+        // Quoted parts and substitutions are lexed for their extent (and nested commands) only.
         let mut scratch = String::new();
-        while let Some(c) = self.char_at(self.pos) {
-            match c {
-                '}' => {
+        while let Some(b) = self.peek() {
+            match b {
+                b'}' => {
                     self.pos += 1;
                     level -= 1;
                     if level == 0 {
                         return;
                     }
                 }
-                '{' => {
+                b'{' => {
                     self.pos += 1;
                     level += 1;
                 }
-                '\\' => {
+                b'\\' => {
                     self.pos += 1;
-                    self.pos += self.char_at(self.pos).map_or(0, char::len_utf8);
+                    self.pos += self.char_len(self.pos);
                 }
-                '`' if close == Close::Backquote => return,
-                '`' => self.backquote(depth, &mut scratch, nested),
-                '\'' if !in_dq => self.single_quoted(&mut scratch),
-                '"' => self.double_quoted(depth, close, &mut scratch, nested),
-                '$' => self.dollar(depth, close, in_dq, &mut scratch, nested),
-                _ => self.pos += c.len_utf8(),
+                b'`' if close == Close::Backquote => return,
+                b'`' => self.backquote(depth, &mut scratch, nested),
+                b'\'' if !in_dq => self.single_quoted(&mut scratch),
+                b'"' => self.double_quoted(depth, close, &mut scratch, nested),
+                b'$' => self.dollar(depth, close, in_dq, &mut scratch, nested),
+                _ => self.pos = self.scan(self.pos + self.char_len(self.pos), &BRACES_PLAIN),
             }
             scratch.clear();
         }
@@ -616,21 +764,31 @@ impl<'a> Lexer<'a> {
     /// `$'…'`: the `$` and quotes are dropped; only `\'` and `\\` are resolved (other escapes kept as written).
     fn ansi_c(&mut self, text: &mut String) {
         self.pos += 2;
-        while let Some(c) = self.char_at(self.pos) {
-            self.pos += c.len_utf8();
-            match c {
-                '\'' => return,
-                '\\' => match self.char_at(self.pos) {
-                    Some(e) => {
-                        self.pos += e.len_utf8();
-                        if e != '\'' && e != '\\' {
-                            text.push('\\');
-                        }
-                        text.push(e);
+        while let Some(b) = self.peek() {
+            match b {
+                b'\'' => {
+                    self.pos += 1;
+                    return;
+                }
+                b'\\' => {
+                    self.pos += 1;
+                    let n = self.char_len(self.pos);
+                    if n == 0 {
+                        text.push('\\');
+                        continue;
                     }
-                    None => text.push('\\'),
-                },
-                _ => text.push(c),
+                    let e = &self.s[self.pos..self.pos + n];
+                    if e != "'" && e != "\\" {
+                        text.push('\\');
+                    }
+                    text.push_str(e);
+                    self.pos += n;
+                }
+                _ => {
+                    let from = self.pos;
+                    self.pos = self.scan(from + self.char_len(from), &ANSI_C_PLAIN);
+                    text.push_str(&self.s[from..self.pos]);
+                }
             }
         }
     }
@@ -640,13 +798,13 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         self.pos += 1;
         if depth < MAX_DEPTH {
-            nested.extend(self.commands(depth + 1, Close::Backquote));
+            self.commands(depth + 1, Close::Backquote, nested);
         } else {
-            while let Some(c) = self.char_at(self.pos) {
-                self.pos += c.len_utf8();
-                match c {
-                    '`' => break,
-                    '\\' => self.pos += self.char_at(self.pos).map_or(0, char::len_utf8),
+            while let Some(b) = self.peek() {
+                self.pos += 1;
+                match b {
+                    b'`' => break,
+                    b'\\' => self.pos += self.char_len(self.pos),
                     _ => {}
                 }
             }
@@ -656,29 +814,30 @@ impl<'a> Lexer<'a> {
 
     /// Skips to the `close` matching an already consumed `open`, counting nesting and skipping quoted
     /// text, without recursion (used past `MAX_DEPTH`, for arithmetic and for PowerShell groups).
-    fn skip_flat(&mut self, open: char, close: char) {
+    fn skip_flat(&mut self, open: u8, close: u8) {
         let esc = self.esc();
         let mut level = 1usize;
-        while let Some(c) = self.char_at(self.pos) {
-            self.pos += c.len_utf8();
-            if c == open {
+        // Bytes of multi-byte chars never match the ASCII bytes looked for, so stepping bytes is safe.
+        while let Some(b) = self.peek() {
+            self.pos += 1;
+            if b == open {
                 level += 1;
-            } else if c == close {
+            } else if b == close {
                 level -= 1;
                 if level == 0 {
                     return;
                 }
-            } else if c == esc {
-                self.pos += self.char_at(self.pos).map_or(0, char::len_utf8);
-            } else if c == '\'' {
+            } else if b == esc {
+                self.pos += self.char_len(self.pos);
+            } else if b == b'\'' {
                 let rest = &self.s[self.pos..];
                 self.pos += rest.find('\'').map_or(rest.len(), |i| i + 1);
-            } else if c == '"' {
-                while let Some(d) = self.char_at(self.pos) {
-                    self.pos += d.len_utf8();
+            } else if b == b'"' {
+                while let Some(d) = self.peek() {
+                    self.pos += 1;
                     if d == esc {
-                        self.pos += self.char_at(self.pos).map_or(0, char::len_utf8);
-                    } else if d == '"' {
+                        self.pos += self.char_len(self.pos);
+                    } else if d == b'"' {
                         break;
                     }
                 }
@@ -687,14 +846,14 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// Appends the collected command (if any) and then the commands nested in it.
+/// Appends the collected command (if any) and then the commands nested in it. The word buffer keeps
+/// its capacity for the next command; the command gets an exact-size copy.
 fn flush(out: &mut Vec<SimpleCommand>, words: &mut Vec<Word>, nested: &mut Vec<SimpleCommand>) {
     if let (Some(first), Some(last)) = (words.first(), words.last()) {
         let span = first.span.start..last.span.end;
-        out.push(SimpleCommand {
-            words: std::mem::take(words),
-            span,
-        });
+        let mut taken = Vec::with_capacity(words.len());
+        taken.append(words);
+        out.push(SimpleCommand { words: taken, span });
     }
     out.append(nested);
 }
