@@ -9,7 +9,7 @@ use super::files::{sources_from_files, sources_from_script, StageFiles};
 
 use crate::context::{join, BuildContext, Placed};
 use crate::detect::credentials::{
-    is_literal, redact_url, secret_ranges, secret_vars_in_url, vars_in_secrets,
+    is_literal, might_leak, redact_url, secret_ranges, secret_vars_in_url, vars_in_secrets,
 };
 use crate::detect::{apply_checkout, detect, Checkout, RemoteSource};
 use crate::model::scope::Scope;
@@ -197,7 +197,12 @@ impl<'a> Analysis<'a> {
                         secrets.extend(run.commands.iter().flat_map(|c| secret_uses(c, &scope)));
                         let mut detection =
                             detect(settings.detectors, &run.commands, run.shell, &scope);
-                        if let Some(context) = build_context().as_ref().filter(|_| !item.onbuild) {
+                        let reads_context = !item.onbuild
+                            && (!detection.scripts.is_empty()
+                                || !detection.file_installs.is_empty());
+                        if let Some(context) =
+                            reads_context.then(build_context).and_then(Option::as_ref)
+                        {
                             for script in &detection.scripts {
                                 let found = sources_from_script(
                                     context,
@@ -348,21 +353,30 @@ impl<'a> Analysis<'a> {
 
 /// The words of a command whose URL carries a credential.
 fn secret_uses(command: &SimpleCommand, scope: &Scope) -> Vec<SecretUse> {
-    let program = command
-        .words
-        .first()
-        .map_or_else(String::new, |w| w.text.clone());
+    let program = || {
+        command
+            .words
+            .first()
+            .map_or_else(String::new, |w| w.text.clone())
+    };
     command
         .words
         .iter()
         .filter_map(|word| {
             let raw = &word.text;
+            // Only a URL or a query can carry a credential, in the word or in what its variables hold.
+            if !might_leak(raw) && !raw.contains('$') {
+                return None;
+            }
+            let expanded = scope.expand(raw).text;
+            if !might_leak(raw) && !might_leak(&expanded) {
+                return None;
+            }
             let literal = |text: &str| {
                 secret_ranges(text)
                     .iter()
                     .any(|(r, leak)| is_literal(&text[r.clone()], *leak))
             };
-            let expanded = scope.expand(raw).text;
             let mut vars = vars_in_secrets(raw);
             for name in secret_vars_in_url(raw) {
                 if !vars.contains(&name) {
@@ -380,7 +394,7 @@ fn secret_uses(command: &SimpleCommand, scope: &Scope) -> Vec<SecretUse> {
             };
             Some(SecretUse {
                 span: word.span.clone(),
-                program: program.clone(),
+                program: program(),
                 url: redact_url(&expanded),
                 how,
             })

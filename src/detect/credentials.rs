@@ -69,22 +69,49 @@ fn is_secret_userinfo(userinfo: &str) -> bool {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
 }
 
+/// Whether `text` can name a secret in a URL at all: it holds a URL (`://`) or a query (`?a=`,
+/// `&a=`). Most words of a RUN do not, and skip the regexes.
+pub fn might_leak(text: &str) -> bool {
+    // One pass over the bytes: most words are short, and `str::contains` per marker costs more.
+    let bytes = text.as_bytes();
+    let (mut equals, mut separator) = (false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b':' if bytes[i + 1..].starts_with(b"//") => return true,
+            b'=' => equals = true,
+            b'?' | b'&' => separator = true,
+            _ => {}
+        }
+    }
+    equals && separator
+}
+
+/// What the `query` pattern needs before it can match.
+fn has_query(text: &str) -> bool {
+    text.contains('=') && text.contains(['?', '&'])
+}
+
 /// The byte ranges of secrets inside `text` (userinfo and token query values of any URL in it).
 pub fn secret_ranges(text: &str) -> Vec<(Range<usize>, Leak)> {
     let p = patterns();
-    let mut found: Vec<(Range<usize>, Leak)> = p
-        .userinfo
-        .captures_iter(text)
-        .filter_map(|c| c.get(1))
-        .filter(|m| is_secret_userinfo(m.as_str()))
-        .map(|m| (m.range(), Leak::Userinfo))
-        .collect();
-    found.extend(
-        p.query
-            .captures_iter(text)
-            .filter_map(|c| c.get(1))
-            .map(|m| (m.range(), Leak::QueryToken)),
-    );
+    let mut found: Vec<(Range<usize>, Leak)> = Vec::new();
+    if text.contains("://") && text.contains('@') {
+        found.extend(
+            p.userinfo
+                .captures_iter(text)
+                .filter_map(|c| c.get(1))
+                .filter(|m| is_secret_userinfo(m.as_str()))
+                .map(|m| (m.range(), Leak::Userinfo)),
+        );
+    }
+    if has_query(text) {
+        found.extend(
+            p.query
+                .captures_iter(text)
+                .filter_map(|c| c.get(1))
+                .map(|m| (m.range(), Leak::QueryToken)),
+        );
+    }
     found.sort_by_key(|(r, _)| r.start);
     found
 }
@@ -230,6 +257,16 @@ mod tests {
             vec!["U".to_string(), "P".to_string()]
         );
         assert!(mask_secrets("RUN git clone https://${U}:${T}@h/x\n").contains("${U}:${T}"));
+        for (text, leaks) in [
+            ("https://h/x", true),
+            ("x?token=1", true),
+            ("a=1&b", true),
+            ("git@github.com:a/b.git", false),
+            ("pkg==1.0", false),
+            ("C:", false),
+        ] {
+            assert_eq!(might_leak(text), leaks, "{text}");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! Finds remote sources in RUN commands, using the detector data of `rules/detectors.toml`.
+use std::borrow::Cow;
 use std::ops::Range;
 
 pub mod credentials;
@@ -225,7 +226,8 @@ fn detect_command(
 ) {
     let (program, args) = program_and_args(&command.words);
     let Some(program) = program else { return };
-    if let Some(script) = script_run(&program, &command.words, args, scope) {
+    let program = program.as_ref();
+    if let Some(script) = script_run(program, &command.words, args, scope) {
         out.scripts.push(ScriptRun {
             command: command.span.clone(),
             ..script
@@ -233,7 +235,7 @@ fn detect_command(
         return;
     }
     // `su [-l] user -c "…"` runs its script like `sh -c`.
-    if SHELLS.contains(&program.as_str()) || program == "su" {
+    if SHELLS.contains(&program) || program == "su" {
         if let Some(script) = shell_c_script(args) {
             if depth < MAX_NESTING {
                 let raw_quote = script.span.end - script.span.start > script.text.len();
@@ -263,29 +265,21 @@ fn detect_command(
             out.checkouts.push(checkout);
         }
     }
-    for detector in &detectors.detectors {
-        for pattern in &detector.commands {
-            if !program_matches(&pattern[0], &program) {
-                continue;
-            }
-            let skips = |o: &str| takes_value(detector, o);
-            if let Some(rest) = match_subcommands(&skips, &pattern[1..], args) {
-                extract(detectors, detector, rest, command, scope, &mut out.sources);
-            }
+    for &(d, c) in detectors.detector_commands(program) {
+        let detector = &detectors.detectors[d];
+        let skips = |o: &str| takes_value(detector, o);
+        if let Some(rest) = match_subcommands(&skips, &detector.commands[c][1..], args) {
+            extract(detectors, detector, rest, command, scope, &mut out.sources);
         }
     }
-    for (index, manifest) in detectors.manifests.iter().enumerate() {
-        for pattern in manifest
-            .commands
-            .iter()
-            .filter(|p| program_matches(&p[0], &program))
-        {
-            let skips = |o: &str| !o.contains('=') && manifest.file_options.iter().any(|f| f == o);
-            if let Some(rest) = match_subcommands(&skips, &pattern[1..], args) {
-                if let Some(mut install) = file_install(index, manifest, rest, command, scope) {
-                    install.tool = pattern.join(" ");
-                    out.file_installs.push(install);
-                }
+    for &(index, c) in detectors.manifest_commands(program) {
+        let manifest = &detectors.manifests[index];
+        let pattern = &manifest.commands[c];
+        let skips = |o: &str| !o.contains('=') && manifest.file_options.iter().any(|f| f == o);
+        if let Some(rest) = match_subcommands(&skips, &pattern[1..], args) {
+            if let Some(mut install) = file_install(index, manifest, rest, command, scope) {
+                install.tool = pattern.join(" ");
+                out.file_installs.push(install);
             }
         }
     }
@@ -408,7 +402,7 @@ fn clamp(mut command: SimpleCommand, within: &Range<usize>) -> SimpleCommand {
 
 /// The program name (basename, version suffix dropped, `python -m pip` read as `pip`) and its arguments,
 /// after leading assignments and wrappers such as `sudo` or `env`.
-fn program_and_args(words: &[Word]) -> (Option<String>, &[Word]) {
+fn program_and_args(words: &[Word]) -> (Option<Cow<'_, str>>, &[Word]) {
     let mut i = 0;
     while i < words.len() {
         let text = words[i].text.as_str();
@@ -417,7 +411,7 @@ fn program_and_args(words: &[Word]) -> (Option<String>, &[Word]) {
             continue;
         }
         let name = base_name(text);
-        if WRAPPERS.contains(&name.as_str()) {
+        if WRAPPERS.contains(&name.as_ref()) {
             i += 1;
             // Wrapper flags (and `sudo -u USER`, `nice -n N`) come before the command.
             while i < words.len()
@@ -438,24 +432,43 @@ fn program_and_args(words: &[Word]) -> (Option<String>, &[Word]) {
     (None, &[])
 }
 
+/// `NAME=value`, with a name that does not start with a digit.
 fn is_assignment(text: &str) -> bool {
-    text.split_once('=').is_some_and(|(name, _)| {
-        !name.is_empty()
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !name.starts_with(|c: char| c.is_ascii_digit())
-    })
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'=' => return i > 0,
+            b'0'..=b'9' if i == 0 => return false,
+            b if b.is_ascii_alphanumeric() || b == b'_' => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// `/usr/bin/pip3.11` → `pip`; `python3` → `python`.
-fn base_name(text: &str) -> String {
-    let name = text.rsplit(['/', '\\']).next().unwrap_or(text);
+fn base_name(text: &str) -> Cow<'_, str> {
+    let start = text
+        .bytes()
+        .rposition(|b| b == b'/' || b == b'\\')
+        .map_or(0, |i| i + 1);
+    let name = &text[start..];
     let name = name.strip_suffix(".exe").unwrap_or(name);
     let trimmed = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
-    if trimmed.is_empty() { name } else { trimmed }.to_ascii_lowercase()
+    let name = if trimmed.is_empty() { name } else { trimmed };
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
-fn program_matches(pattern: &str, program: &str) -> bool {
-    pattern == program || base_name(pattern) == program
+/// `scope.expand(text).text`, without copying a text that names no variable.
+fn expand_text<'t>(scope: &Scope, text: &'t str) -> Cow<'t, str> {
+    if text.contains('$') {
+        Cow::Owned(scope.expand(text).text)
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// The script of `sh -c "…"` (also `-ec`, `-lc`, `-xec`).
@@ -640,7 +653,7 @@ fn extract(
         }
         UrlFrom::Forms => {
             for word in args {
-                let expanded = scope.expand(&word.text).text;
+                let expanded = expand_text(scope, &word.text);
                 if let Some((url, reference, form)) = match_forms(detectors, detector, &expanded) {
                     let (reference, forced) = match reference {
                         Some(r) => (Some(r), form.ref_kind),
@@ -677,7 +690,9 @@ fn match_forms<'d>(
         .iter()
         .map(|&f| &detectors.forms[f])
         .find_map(|form| {
-            if form.require.as_ref().is_some_and(|r| !r.is_match(word))
+            // `is_match` first: most words match no form, and it allocates no capture slots.
+            if !form.pattern.is_match(word)
+                || form.require.as_ref().is_some_and(|r| !r.is_match(word))
                 || form.exclude.as_ref().is_some_and(|r| r.is_match(word))
             {
                 return None;

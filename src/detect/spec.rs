@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Deserialize;
 
+use super::base_name;
 use super::refs::RefKind;
 
 /// How a detector finds the remote's URL among a command's arguments.
@@ -86,6 +87,11 @@ pub struct Detectors {
     pub forms: Vec<Form>,
     pub bust_idioms: Vec<BustIdiom>,
     pub manifests: Vec<Manifest>,
+    /// The detectors' commands by program (as written and as its base name), as (detector, command)
+    /// pairs in the data's order: most commands of a RUN (`apt-get`, `echo`) start with none.
+    detector_commands: BTreeMap<String, Vec<(usize, usize)>>,
+    /// The manifests' commands by program, as (manifest, command) pairs.
+    manifest_commands: BTreeMap<String, Vec<(usize, usize)>>,
 }
 
 /// Detector data as written: `rules/detectors.toml`, or the extra entries of a config file.
@@ -223,13 +229,55 @@ impl Detectors {
             .into_iter()
             .map(|m| compile_manifest(m, &detectors))
             .collect::<Result<Vec<_>, _>>()?;
+        let detector_commands = index_by_program(detectors.iter().map(|d| &d.commands));
+        let manifest_commands = index_by_program(manifests.iter().map(|m| &m.commands));
         Ok(Detectors {
             detectors,
             forms,
             bust_idioms,
             manifests,
+            detector_commands,
+            manifest_commands,
         })
     }
+
+    /// The (detector, command) pairs whose command starts with `program` (a base name, as `detect`
+    /// computes it), in the data's order.
+    pub fn detector_commands(&self, program: &str) -> &[(usize, usize)] {
+        self.detector_commands
+            .get(program)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The (manifest, command) pairs whose command starts with `program`, in the data's order.
+    pub fn manifest_commands(&self, program: &str) -> &[(usize, usize)] {
+        self.manifest_commands
+            .get(program)
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Each owner's commands under their program, as written (`pip3`) and as its base name (`pip`).
+fn index_by_program<'c>(
+    owners: impl Iterator<Item = &'c Vec<Vec<String>>>,
+) -> BTreeMap<String, Vec<(usize, usize)>> {
+    let mut index: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (owner, commands) in owners.enumerate() {
+        for (command, words) in commands.iter().enumerate() {
+            let base = base_name(&words[0]);
+            index
+                .entry(words[0].clone())
+                .or_default()
+                .push((owner, command));
+            if base != words[0] {
+                index
+                    .entry(base.into_owned())
+                    .or_default()
+                    .push((owner, command));
+            }
+        }
+    }
+    index
 }
 
 fn regex(id: &str, field: &str, pattern: &str) -> Result<Regex, String> {
@@ -380,6 +428,20 @@ mod tests {
         let d = Detectors::builtin();
         assert!(d.detectors.iter().any(|d| d.id == "git-clone"));
         assert!(d.forms.len() > 10);
+    }
+
+    #[test]
+    fn commands_are_found_by_program_and_base_name() {
+        let d = Detectors::from_toml(
+            "[[form]]\nid = \"f\"\npattern = '^(?P<url>x)$'\n\
+             [[detector]]\nid = \"a\"\ntool = \"a\"\ncommands = [\"/usr/bin/Pip3 install\", \"pip add\"]\n\
+             url = \"forms\"\nforms = [\"f\"]\n",
+        )
+        .unwrap();
+        assert_eq!(d.detector_commands("pip"), &[(0, 0), (0, 1)]);
+        assert_eq!(d.detector_commands("/usr/bin/Pip3"), &[(0, 0)]);
+        assert!(d.detector_commands("apt-get").is_empty());
+        assert!(d.manifest_commands("pip").is_empty());
     }
 
     #[test]
