@@ -21,6 +21,9 @@ struct Patterns {
     query: Regex,
     secret_name: Regex,
     secret_decl: Regex,
+    /// A word that every `secret_decl` match holds: most files have none, and this literal search is
+    /// far quicker than the line-anchored `secret_decl` over the whole text.
+    secret_word: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -40,6 +43,8 @@ fn patterns() -> &'static Patterns {
             r#"(?im)^[ \t]*(?:ONBUILD[ \t]+)?(?:ARG|ENV)[ \t]+(?:[^\n]*?[ \t])?(?:\w*_)?(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_\w*)?[= ]("[^"\n]*"|'[^'\n]*'|[^\s]+)"#,
         )
         .expect("valid regex"),
+        secret_word: Regex::new(r"(?i)token|passw|secret|api_?key|private_?key|credential")
+            .expect("valid regex"),
     })
 }
 
@@ -183,13 +188,15 @@ pub fn mask_secrets(text: &str) -> Cow<'_, str> {
         .filter(|(r, leak)| is_literal(&text[r.clone()], *leak))
         .map(|(r, _)| r)
         .collect();
-    ranges.extend(
-        patterns()
-            .secret_decl
-            .captures_iter(text)
-            .filter_map(|c| c.get(1))
-            .map(|m| m.range()),
-    );
+    if patterns().secret_word.is_match(text) {
+        ranges.extend(
+            patterns()
+                .secret_decl
+                .captures_iter(text)
+                .filter_map(|c| c.get(1))
+                .map(|m| m.range()),
+        );
+    }
     if ranges.is_empty() {
         return Cow::Borrowed(text);
     }
@@ -281,5 +288,20 @@ mod tests {
         );
         assert!(masked.contains("https://") && masked.contains("@h/x.git"));
         assert!(matches!(mask_secrets("FROM a\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn every_secret_word_of_a_declaration_is_masked() {
+        for (line, secret) in [
+            ("env api_key=k1abc", "k1abc"),
+            ("ARG NPM_PRIVATEKEY=pk2xyz", "pk2xyz"),
+            ("ARG DB_PASSWD=pw3", "pw3"),
+            ("ONBUILD ARG X_CREDENTIALS=\"c4 d\"", "c4 d"),
+            ("ENV Secret_Value s5", "s5"),
+            ("ARG GL_TOKEN=t6", "t6"),
+        ] {
+            let text = format!("FROM a\n{line}\n");
+            assert!(!mask_secrets(&text).contains(secret), "{line}");
+        }
     }
 }
