@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-exec cargo run --quiet --manifest-path fuzz/Cargo.toml --no-default-features --features stable --bin stable -- \
+exec cargo run --quiet --locked --manifest-path fuzz/Cargo.toml --no-default-features --features stable --bin stable -- \
     --seconds "${CACHEBUST_FUZZ_SECONDS:-60}" --seed "${CACHEBUST_FUZZ_SEED:-1}" "$@"
