@@ -88,7 +88,12 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovered {
                     found.dockerfiles.push(path.clone());
                 }
             }
-            Ok(_) => walk(path, &mut found),
+            Ok(meta) if meta.is_dir() => walk(path, &mut found),
+            // A FIFO or a device: reading it could block or never end, and it is no Dockerfile.
+            Ok(_) => found.errors.push(WalkError {
+                path: path.clone(),
+                message: "not a regular file or a directory".into(),
+            }),
             Err(e) => found.errors.push(WalkError {
                 path: path.clone(),
                 message: e.to_string(),

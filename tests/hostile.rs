@@ -928,3 +928,24 @@ fn a_compose_build_of_a_device_is_refused_not_read_for_ever() {
     );
     assert_other_checked(&out);
 }
+
+/// A FIFO named on the command line is an error at once: neither waited on (it has no writer) nor
+/// skipped in silence, and the other paths are still checked.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_on_the_command_line_is_an_error_not_a_hang() {
+    let dir = tree();
+    let made = Command::new("mkfifo")
+        .arg(dir.path().join("Dockerfile.pipe"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = check(dir.path(), &["Dockerfile.pipe", "other"]);
+    assert_eq!(code(&out), Some(2));
+    let stderr = stderr(&out);
+    assert!(
+        stderr.contains("Dockerfile.pipe: not a regular file or a directory"),
+        "{stderr}"
+    );
+    assert_other_checked(&out);
+}
