@@ -151,13 +151,12 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     }
     // `--fix` keeps the reports: compose files are fixed after the Dockerfiles they build are written.
     let mut errors = project.errors;
-    let mut reports = filtered(project.reports, &settings);
+    let mut reports = project.reports;
     let outcome = fix_reports(&reports, &paths, &settings, fix, args.quiet);
     errors.extend(outcome.errors);
     if outcome.wrote {
         // Fixing one file can change another's findings (a Dockerfile's new arg and its compose file).
-        let again = lint_project(&paths, &cwd, &settings);
-        reports = filtered(again.reports, &settings);
+        reports = lint_project(&paths, &cwd, &settings).reports;
     }
     let failing = report(args, &reports, &settings, style);
     finish(&errors, failing && !args.exit_zero)

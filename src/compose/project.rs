@@ -134,24 +134,23 @@ pub fn lint_project_each<R: Send>(
         &compose_sets(&compose),
         lint_one_set,
         |(reports, dockerfiles, e)| {
-            ready.extend(reports);
+            ready.extend(reports.into_iter().map(|r| (None, r)));
             built.push(dockerfiles);
             errors.extend(e);
         },
     );
-    let from_compose = ready.len();
     let mut ids: HashMap<FileId, usize> = HashMap::new();
     for (id, report) in built.into_iter().flat_map(Dockerfiles::into_reports) {
-        if let std::collections::hash_map::Entry::Vacant(entry) = ids.entry(id) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = ids.entry(id.clone()) {
             entry.insert(ready.len());
-            ready.push(report);
+            ready.push((Some(id), report));
         }
     }
     jobs.extend(
         ready
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.file.display.clone(), Job::Ready(i))),
+            .map(|(i, (_, r))| (r.file.display.clone(), Job::Ready(i))),
     );
     // Stable: a Dockerfile found by the walk comes before the same path built by compose.
     jobs.sort_by(|a, b| a.0.cmp(&b.0));
@@ -159,15 +158,15 @@ pub fn lint_project_each<R: Send>(
         Job::Ready(i) => Done::Ready(*i),
         Job::Lint(path) => match crate::source::read_file_with_id(path) {
             Err(e) => Done::Failed(format!("{display}: cannot read: {e}")),
-            Ok((_, id)) if ids.contains_key(&id) => Done::Known(ids[&id], display.clone()),
+            Ok((_, id)) if let Some(&i) = ids.get(&id) => Done::Known(i, display.clone()),
             Ok((bytes, id)) => {
                 let report = lint_bytes(path, display.clone(), bytes, settings);
                 Done::Linted(id, work(report))
             }
         },
     };
-    let id_of: HashMap<usize, FileId> = ids.iter().map(|(id, &i)| (i, id.clone())).collect();
-    let mut ready: Vec<Option<FileReport>> = ready.into_iter().map(Some).collect();
+    let mut ready: Vec<Option<(Option<FileId>, FileReport)>> =
+        ready.into_iter().map(Some).collect();
     let mut seen: HashSet<FileId> = HashSet::new();
     crate::parallel::map_in_order(&jobs, lint_one, |done| match done {
         Done::Linted(id, result) => {
@@ -176,16 +175,17 @@ pub fn lint_project_each<R: Send>(
             }
         }
         Done::Known(i, display) => {
-            if let Some(mut report) = ready[i].take() {
-                seen.insert(id_of[&i].clone());
+            if let Some((id, mut report)) = ready[i].take() {
+                seen.extend(id);
                 report.file.display = display;
                 sink(work(report));
             }
         }
         Done::Ready(i) => {
-            let new = i < from_compose || seen.insert(id_of[&i].clone());
-            if let Some(report) = ready[i].take().filter(|_| new) {
-                sink(work(report));
+            if let Some((id, report)) = ready[i].take() {
+                if id.is_none_or(|id| seen.insert(id)) {
+                    sink(work(report));
+                }
             }
         }
         Done::Failed(error) => errors.push(error),

@@ -1,7 +1,7 @@
 //! Fixing one file on disk: read, fix, and write back (`--fix`) or only compute the result (`--diff`).
 use std::path::Path;
 
-use super::{fix_from, fix_with, write_atomically, WriteError};
+use super::{fix_from, write_atomically, WriteError};
 use crate::checks::check_dockerfile;
 use crate::compose::files::is_compose_text;
 use crate::compose::lint_compose_text;
@@ -59,20 +59,16 @@ pub fn fix_file(
     };
     let file = SourceFile::new(path.to_path_buf(), display, text.to_string());
     let lint = linter(&file, settings);
-    let outcome = fix_with(&file, unsafe_fixes, &lint);
-    let mut result = FileFix {
-        before: file.text.clone(),
-        after: report(&file, outcome.text, outcome.remaining),
-        fixed: outcome.fixed,
-        refused: outcome.refused,
-        error: None,
+    let linted = FileReport {
+        findings: lint(&file),
+        file,
     };
+    let mut result = fix_linted(&linted, unsafe_fixes, &lint);
     if mode == FixMode::Write && result.changed() {
         if let Err(error) = write_atomically(path, &bytes, &result.after.file.text) {
-            let findings = lint(&file);
             result = FileFix {
                 error: Some(error),
-                ..unchanged(FileReport { file, findings })
+                ..unchanged(linted)
             };
         }
     }
@@ -82,12 +78,20 @@ pub fn fix_file(
 /// What `--diff` shows for a file already linted: its fixed text, computed in memory from the report's
 /// findings (the file is neither read nor linted again).
 pub fn fix_report(report: &FileReport, settings: &Settings, unsafe_fixes: bool) -> FileFix {
-    let file = &report.file;
-    let lint = linter(file, settings);
-    let outcome = fix_from(file, report.findings.clone(), unsafe_fixes, &lint);
+    fix_linted(report, unsafe_fixes, &linter(&report.file, settings))
+}
+
+/// Fixes a linted file's text in memory, from its findings, re-linting with `lint`.
+fn fix_linted(
+    linted: &FileReport,
+    unsafe_fixes: bool,
+    lint: &impl Fn(&SourceFile) -> Vec<Finding>,
+) -> FileFix {
+    let file = &linted.file;
+    let outcome = fix_from(file, linted.findings.clone(), unsafe_fixes, lint);
     FileFix {
         before: file.text.clone(),
-        after: self::report(file, outcome.text, outcome.remaining),
+        after: report(file, outcome.text, outcome.remaining),
         fixed: outcome.fixed,
         refused: outcome.refused,
         error: None,
