@@ -154,8 +154,9 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     let mut reports = project.reports;
     let outcome = fix_reports(&reports, &paths, &settings, fix, args.quiet);
     errors.extend(outcome.errors);
-    if outcome.wrote {
-        // Fixing one file can change another's findings (a Dockerfile's new arg and its compose file).
+    if outcome.stale {
+        // Fixing one file can change another's findings (a Dockerfile's new arg and its compose file),
+        // and a file changed since it was linted has findings of its own.
         reports = lint_project(&paths, &cwd, &settings).reports;
     }
     let failing = report(args, &reports, &settings, style);

@@ -40,8 +40,9 @@ impl FixRun {
 #[derive(Debug, Default)]
 pub struct Fixed {
     pub errors: Vec<String>,
-    /// Whether any file was written.
-    pub wrote: bool,
+    /// Whether a file is no longer what was linted: this run wrote it, or another process changed it
+    /// between the lint and the fix (a second `--fix` run). The reports must then be made again.
+    pub stale: bool,
 }
 
 fn is_compose(report: &FileReport) -> bool {
@@ -85,6 +86,7 @@ pub fn fix_reports(
             run.unsafe_fixes,
         ) {
             Ok(fix) => {
+                outcome.stale |= fix.before != report.file.text;
                 if let Some(error) = &fix.error {
                     outcome.errors.push(format!("{display}: {error}"));
                 }
@@ -93,7 +95,7 @@ pub fn fix_reports(
             Err(e) => outcome.errors.push(format!("{display}: cannot read: {e}")),
         }
     }
-    outcome.wrote = fixes.iter().any(|f| f.changed() && f.error.is_none());
+    outcome.stale |= fixes.iter().any(|f| f.changed() && f.error.is_none());
     for fix in &fixes {
         if let Some(why) = &fix.refused {
             eprintln!("warning: {why}");
