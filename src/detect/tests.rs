@@ -410,6 +410,36 @@ fn an_option_that_names_the_kind_decides_it_whatever_the_value() {
 }
 
 #[test]
+fn a_url_from_an_arg_with_no_value_is_still_a_vcs_install() {
+    let found = run("ARG REPO\nARG BRANCH\nRUN pip install git+${REPO}@${BRANCH}");
+    assert_eq!(
+        found,
+        vec![(
+            "pip install".to_string(),
+            "${REPO}".to_string(),
+            Some("${BRANCH}".to_string()),
+            Unresolved
+        )]
+    );
+    one(
+        "ARG REPO\nRUN pip install --no-cache-dir \"git+${REPO}@main#egg=tool\"",
+        "pip install",
+        "${REPO}",
+        Some("main"),
+        Branch,
+    );
+    one(
+        "ARG REPO\nRUN poetry add git+$REPO#develop",
+        "poetry add",
+        "$REPO",
+        Some("develop"),
+        Branch,
+    );
+    // A package name from an arg is not a VCS install.
+    assert!(run("ARG PACKAGE\nRUN pip install ${PACKAGE}").is_empty());
+}
+
+#[test]
 fn go() {
     one(
         "RUN go install golang.org/x/tools/gopls@latest",
