@@ -144,7 +144,7 @@ fn bench_detect(bencher: Bencher, input: &Input) {
     bencher.bench(|| {
         runs.iter()
             .map(|run| {
-                detect(detectors, black_box(&run.commands), run.shell, &scope)
+                detect(detectors, black_box(&run.commands), run.shell, &scope, "/")
                     .sources
                     .len()
             })

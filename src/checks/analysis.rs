@@ -195,8 +195,13 @@ impl<'a> Analysis<'a> {
                     }
                     ItemKind::Run(run) => {
                         secrets.extend(run.commands.iter().flat_map(|c| secret_uses(c, &scope)));
-                        let mut detection =
-                            detect(settings.detectors, &run.commands, run.shell, &scope);
+                        let mut detection = detect(
+                            settings.detectors,
+                            &run.commands,
+                            run.shell,
+                            &scope,
+                            &files.workdir,
+                        );
                         let reads_context = !item.onbuild
                             && (!detection.scripts.is_empty()
                                 || !detection.file_installs.is_empty());
@@ -223,6 +228,9 @@ impl<'a> Analysis<'a> {
                                 detection.sources.extend(found);
                             }
                         }
+                        // A checkout in a known directory also pins that directory's clones in earlier
+                        // RUNs (`RUN cd /src && git fetch origin SHA && git checkout FETCH_HEAD`); one
+                        // that fell back to this RUN's latest clone concerns that clone only.
                         let pinned_here = |c: &Checkout| {
                             detection
                                 .sources
@@ -232,7 +240,7 @@ impl<'a> Analysis<'a> {
                         let later: Vec<Checkout> = detection
                             .checkouts
                             .iter()
-                            .filter(|c| !pinned_here(c))
+                            .filter(|c| c.dir.is_some() || !pinned_here(c))
                             .cloned()
                             .collect();
                         pin_earlier_clones(
@@ -431,8 +439,9 @@ fn idiom_repo(settings: &Settings, source: &str) -> Option<String> {
     })
 }
 
-/// A checkout in a later RUN pins the nearest earlier RUN's clones (`RUN git clone …` then
-/// `WORKDIR /src` and `RUN git checkout <sha>`), when it names a commit.
+/// A checkout in a later RUN pins the earlier RUNs' clones of the directory it runs in (`RUN git clone …`
+/// then `WORKDIR /src` and `RUN git checkout <sha>`), when it names a commit or tag. Directories are
+/// compared as full paths: `git -C /opt/a/src checkout` does not pin `/opt/b/src`.
 fn pin_earlier_clones(
     stage_layers: &mut [Layer],
     checkouts: &[Checkout],
@@ -442,18 +451,16 @@ fn pin_earlier_clones(
     for checkout in checkouts.iter().filter(|c| !c.kind.is_mutable(strict_tags)) {
         // Without `-C`/`cd`, a checkout in a later RUN works in the WORKDIR.
         let dir = checkout.dir.as_deref().unwrap_or(workdir);
-        // The clone in that directory, else the latest layer's clone when it is the only one there.
-        let by_dir = stage_layers
-            .iter_mut()
-            .rev()
-            .any(|l| apply_checkout(&mut l.sources, checkout, Some(dir), false));
-        if !by_dir {
-            if let Some(layer) = stage_layers
-                .iter_mut()
-                .rev()
-                .find(|l| l.sources.iter().any(|s| s.pinnable))
-            {
-                apply_checkout(&mut layer.sources, checkout, None, true);
+        // A directory from an arg with no value could be any clone's: the latest one.
+        let unknown = dir.contains('$');
+        for layer in stage_layers.iter_mut().rev() {
+            let applied = if unknown {
+                apply_checkout(&mut layer.sources, checkout, None, true)
+            } else {
+                apply_checkout(&mut layer.sources, checkout, Some(dir), false)
+            };
+            if applied {
+                break;
             }
         }
     }

@@ -127,7 +127,13 @@ pub fn sources_from_script(
         return Vec::new();
     };
     let commands = split_commands(&text, 0, Framing::Script, ShellKind::Posix);
-    let detection = detect(detectors, &commands, ShellKind::Posix, scope);
+    let detection = detect(
+        detectors,
+        &commands,
+        ShellKind::Posix,
+        scope,
+        &files.workdir,
+    );
     detection
         .sources
         .into_iter()

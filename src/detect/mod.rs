@@ -2,14 +2,17 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+pub mod checkout;
 pub mod credentials;
 pub mod manifests;
 pub mod refs;
 pub mod spec;
 
+pub use checkout::{apply_checkout, Checkout};
 use refs::{classify, RefKind};
 use spec::{Detector, Detectors, Form, RefOption, UrlFrom};
 
+use crate::context::join;
 use crate::model::scope::Scope;
 use crate::parse::shell::{split_commands, Framing, ShellKind, SimpleCommand, Word};
 
@@ -41,18 +44,6 @@ pub struct RemoteSource {
     pub ref_from_variable: bool,
 }
 
-/// A `git checkout <ref>` / `git reset --hard <ref>` that fixes what an earlier clone holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Checkout {
-    pub command: Range<usize>,
-    pub reference: String,
-    pub kind: RefKind,
-    /// The repository directory it runs in (`git -C DIR`, or the last `cd DIR` of the RUN), if known.
-    pub dir: Option<String>,
-    /// Whether the ref comes from a variable (a build arg can be overridden at build time).
-    pub from_variable: bool,
-}
-
 /// What one RUN fetches, and the checkouts it makes.
 #[derive(Debug, Clone, Default)]
 pub struct Detection {
@@ -61,8 +52,17 @@ pub struct Detection {
     pub file_installs: Vec<FileInstall>,
     /// Scripts of the build context the RUN executes (`bash /scripts/setup.sh`).
     pub scripts: Vec<ScriptRun>,
-    /// The directory of the last `cd` seen so far in the RUN.
+    /// The absolute directory of the last `cd` seen so far in the RUN.
     cwd: Option<String>,
+    /// The stage's `WORKDIR` when the RUN starts.
+    workdir: String,
+}
+
+impl Detection {
+    /// The directory the current command runs in.
+    fn here(&self) -> &str {
+        self.cwd.as_deref().unwrap_or(&self.workdir)
+    }
 }
 
 /// A RUN that executes a script file; the analysis reads it through the stage's `COPY`s.
@@ -148,14 +148,19 @@ const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
 /// How deep `sh -c "…"` strings are followed.
 const MAX_NESTING: usize = 4;
 
-/// Finds the remote sources in a RUN's commands. Checkouts later in the same RUN pin earlier clones.
+/// Finds the remote sources in a RUN's commands, run from `workdir`. Checkouts later in the same RUN pin
+/// earlier clones.
 pub fn detect(
     detectors: &Detectors,
     commands: &[SimpleCommand],
     shell: ShellKind,
     scope: &Scope,
+    workdir: &str,
 ) -> Detection {
-    let mut detection = Detection::default();
+    let mut detection = Detection {
+        workdir: workdir.to_string(),
+        ..Detection::default()
+    };
     for command in commands {
         detect_command(detectors, command, shell, scope, 0, &mut detection);
     }
@@ -171,44 +176,7 @@ pub fn detect(
     detection
 }
 
-/// Applies a checkout to the clone it concerns among the pinnable sources fetched before it: the one
-/// whose directory is the checkout's, or (with `fallback`) the latest one when the directory is unknown
-/// or only one clone came before. True when it applied.
-pub fn apply_checkout(
-    sources: &mut [RemoteSource],
-    checkout: &Checkout,
-    dir: Option<&str>,
-    fallback: bool,
-) -> bool {
-    let before: Vec<usize> = (0..sources.len())
-        .filter(|&i| sources[i].pinnable && sources[i].command.start < checkout.command.start)
-        .collect();
-    let same_dir = |s: &RemoteSource| match (dir, &s.dest) {
-        (Some(d), Some(dest)) => last_segment(d) == last_segment(dest),
-        _ => true,
-    };
-    let target = match dir {
-        Some(_) => before
-            .iter()
-            .rev()
-            .find(|&&i| sources[i].dest.is_some() && same_dir(&sources[i])),
-        None => None,
-    }
-    .or_else(|| {
-        (fallback && (dir.is_none() || before.len() == 1))
-            .then(|| before.last())
-            .flatten()
-    });
-    let Some(&i) = target else { return false };
-    let source = &mut sources[i];
-    source.reference = Some(checkout.reference.clone());
-    source.kind = checkout.kind;
-    source.ref_from_variable = checkout.from_variable;
-    source.pinned_by = Some(checkout.command.clone());
-    true
-}
-
-/// `/opt/src/` → `src`: clones and checkouts are matched by their directory's name.
+/// `https://h/o/tool.git/` → `tool.git`: the directory `git clone URL` creates, before `.git` is dropped.
 fn last_segment(path: &str) -> &str {
     path.trim_end_matches('/')
         .rsplit('/')
@@ -255,13 +223,21 @@ fn detect_command(
         return;
     }
     if program == "cd" {
-        out.cwd = args
+        // `cd` alone, `cd -` and `cd ~…` go where the Dockerfile does not say: back to "unknown".
+        let target = args
             .iter()
-            .find(|w| !w.text.starts_with('-'))
+            .find(|w| !w.text.starts_with('-') || w.text == "-")
             .map(|w| scope.expand(&w.text).text);
+        out.cwd = target
+            .filter(|t| t != "-" && !t.starts_with('~'))
+            .map(|t| join(out.here(), &t));
     }
+    let git_dir = (program == "git")
+        .then(|| checkout::git_dir_option(args, scope, out.here()))
+        .flatten();
     if program == "git" {
-        if let Some(checkout) = checkout(command, args, scope, out.cwd.as_deref()) {
+        let dir = git_dir.clone().or_else(|| out.cwd.clone());
+        if let Some(checkout) = checkout::checkout(command, args, scope, dir, &out.sources) {
             out.checkouts.push(checkout);
         }
     }
@@ -269,7 +245,12 @@ fn detect_command(
         let detector = &detectors.detectors[d];
         let skips = |o: &str| takes_value(detector, o);
         if let Some(rest) = match_subcommands(&skips, &detector.commands[c][1..], args) {
+            let first = out.sources.len();
             extract(detectors, detector, rest, command, scope, &mut out.sources);
+            let base = git_dir.clone().unwrap_or_else(|| out.here().to_string());
+            for source in out.sources[first..].iter_mut().filter(|s| s.pinnable) {
+                source.dest = Some(clone_dir(detector, source, &base, scope));
+            }
         }
     }
     for &(index, c) in detectors.manifest_commands(program) {
@@ -633,9 +614,12 @@ fn extract(
                 detector.default_ref.as_deref(),
             );
             // `git clone URL [DIR]`: the directory a later checkout is matched against.
-            if detector.pinnable {
+            if let Some(n) = detector.dir_positional {
                 let expanded_url = scope.expand(url).text;
-                let dir = positionals.get(1).map(|w| scope.expand(&w.text).text);
+                let dir = n
+                    .checked_sub(1)
+                    .and_then(|i| positionals.get(i))
+                    .map(|w| scope.expand(&w.text).text);
                 let dest = dir.unwrap_or_else(|| {
                     last_segment(&expanded_url)
                         .trim_end_matches(".git")
@@ -727,74 +711,27 @@ fn match_forms<'d>(
         })
 }
 
-/// `git checkout <ref>`, `git reset --hard <ref>`, `git switch --detach <ref>` (with `-C dir` allowed).
-fn checkout(
-    command: &SimpleCommand,
-    args: &[Word],
-    scope: &Scope,
-    cwd: Option<&str>,
-) -> Option<Checkout> {
-    let mut rest = args.iter().map(|w| w.text.as_str()).peekable();
-    let mut dir = cwd.map(str::to_string);
-    while let Some(&word) = rest.peek() {
-        match word {
-            "-C" => {
-                rest.next();
-                dir = rest.next().map(|d| scope.expand(d).text);
-            }
-            "-c" => {
-                rest.next();
-                rest.next();
-            }
-            w if w.starts_with('-') => {
-                rest.next();
-            }
-            _ => break,
-        }
+/// The absolute directory a pinnable source's repository is in: `git clone URL [DIR]` relative to
+/// `base`, the detector's `checkout-dir` (`go get` in GOPATH mode), or `base` itself (`git fetch`).
+fn clone_dir(detector: &Detector, source: &RemoteSource, base: &str, scope: &Scope) -> String {
+    if let Some(template) = &detector.checkout_dir {
+        let repo: Vec<&str> = source
+            .url
+            .trim_end_matches("/...")
+            .split('/')
+            .take(3)
+            .collect();
+        return join(
+            base,
+            &scope
+                .expand(&template.replace("{repo}", &repo.join("/")))
+                .text,
+        );
     }
-    let sub = rest.next()?;
-    let mut operands = Vec::new();
-    let mut hard = false;
-    while let Some(word) = rest.next() {
-        match word {
-            // `git checkout <ref> -- <paths>` restores files; HEAD does not move.
-            "--" => return None,
-            // The new branch's name; the start point is the other operand.
-            "-b" | "-B" | "-c" | "-C" | "--orphan" => {
-                rest.next();
-            }
-            "--hard" => hard = true,
-            w if w.starts_with('-') => {}
-            w => operands.push(w),
-        }
+    match &source.dest {
+        Some(dest) => join(base, dest),
+        None => base.to_string(),
     }
-    let target = match sub {
-        "checkout" | "switch" => *operands.first()?,
-        "reset" if hard => *operands.first()?,
-        _ => return None,
-    };
-    // `git fetch origin <sha> && git checkout FETCH_HEAD`: the fetch already names what is checked out;
-    // `git checkout .` and `./path` are pathspecs.
-    if matches!(target, "FETCH_HEAD" | "HEAD" | "ORIG_HEAD" | ".")
-        || target.starts_with("./")
-        || target.starts_with('/')
-    {
-        return None;
-    }
-    let expanded = scope.expand(target);
-    let computed = expanded.text.contains("$(") || expanded.text.contains('`');
-    let kind = if expanded.unresolved.is_empty() && !computed {
-        classify(&expanded.text)
-    } else {
-        RefKind::Unresolved
-    };
-    Some(Checkout {
-        command: command.span.clone(),
-        reference: expanded.text,
-        kind,
-        dir,
-        from_variable: target.contains('$'),
-    })
 }
 
 #[cfg(test)]

@@ -31,6 +31,11 @@ pub struct Detector {
     pub default_url: Option<String>,
     pub default_ref: Option<String>,
     pub pinnable: bool,
+    /// Where the fetched repository lands, for a later checkout (`${GOPATH:-/go}/src/{repo}`).
+    pub checkout_dir: Option<String>,
+    /// The positional argument (1-based) naming the directory the repository is cloned into; without
+    /// it, the URL's last segment (`git clone URL [DIR]`).
+    pub dir_positional: Option<usize>,
     pub forms: Vec<usize>,
 }
 
@@ -168,6 +173,10 @@ pub struct RawDetector {
     default_ref: Option<String>,
     #[serde(default)]
     pinnable: bool,
+    #[serde(default)]
+    checkout_dir: Option<String>,
+    #[serde(default)]
+    dir_positional: Option<usize>,
     #[serde(default)]
     forms: Vec<String>,
 }
@@ -424,6 +433,11 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
     if url == UrlFrom::Forms && forms.is_empty() {
         return Err(format!("`{id}`: `url = \"forms\"` needs a `forms` list"));
     }
+    if raw.dir_positional == Some(0) {
+        return Err(format!(
+            "`{id}`: `dir-positional` counts from 1 (the first argument after the command)"
+        ));
+    }
     let commands = split_commands(&id, &raw.commands)?;
     let ref_options = raw
         .ref_options
@@ -445,6 +459,8 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
         default_url: raw.default_url,
         default_ref: raw.default_ref.filter(|r| !r.is_empty()),
         pinnable: raw.pinnable,
+        checkout_dir: raw.checkout_dir,
+        dir_positional: raw.dir_positional,
         forms,
         id,
     })
@@ -484,5 +500,13 @@ mod tests {
         assert_eq!(err, "`x`: unknown form `nope`");
         let err = Detectors::from_toml("[[form]]\nid = \"f\"\npattern = \"(\"\n").unwrap_err();
         assert!(err.starts_with("`f`: invalid `pattern`"), "{err}");
+        let err = Detectors::from_toml(
+            "[[detector]]\nid = \"x\"\ntool = \"x\"\ncommands = [\"x\"]\nurl = \"positional\"\ndir-positional = 0\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "`x`: `dir-positional` counts from 1 (the first argument after the command)"
+        );
     }
 }

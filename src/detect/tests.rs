@@ -143,6 +143,104 @@ fn git_clone_pins() {
     assert_eq!(commented[0].3, Default);
 }
 
+/// The (url, kind) of every source of a Dockerfile.
+fn kinds(dockerfile: &str) -> Vec<(String, RefKind)> {
+    sources(dockerfile)
+        .into_iter()
+        .map(|(_, url, _, kind)| (url, kind))
+        .collect()
+}
+
+#[test]
+fn a_checkout_pins_the_clone_of_its_own_full_path() {
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    let (a, b) = ("https://h/acme/a.git", "https://h/acme/b.git");
+    // Same last segment, different clones: only /opt/a/src is pinned, in one RUN or across RUNs.
+    assert_eq!(
+        kinds(&format!(
+            "FROM x\nRUN git clone {a} /opt/a/src && git clone {b} /opt/b/src && git -C /opt/a/src checkout {sha}\n"
+        )),
+        vec![(a.into(), Commit), (b.into(), Default)]
+    );
+    assert_eq!(
+        kinds(&format!(
+            "FROM x\nRUN git clone {a} /opt/a/src\nRUN git clone {b} /opt/b/src\nRUN git -C /opt/a/src checkout {sha}\n"
+        )),
+        vec![(a.into(), Commit), (b.into(), Default)]
+    );
+    // A checkout in a directory no clone went to pins nothing (it used to pin the only clone).
+    assert_eq!(
+        kinds(&format!(
+            "FROM x\nRUN git clone {a} /opt/a && cd /opt/b && git checkout {sha}\n"
+        )),
+        vec![(a.into(), Default)]
+    );
+    assert_eq!(
+        kinds(&format!(
+            "FROM x\nRUN git clone {a} /opt/a\nRUN cd /opt/c && git checkout {sha}\n"
+        )),
+        vec![(a.into(), Default)]
+    );
+    // Relative paths resolve against WORKDIR and `cd`, and a subdirectory of the clone is inside it.
+    assert_eq!(
+        kinds(&format!(
+            "FROM x\nWORKDIR /ws\nRUN git clone {a} && git clone {b} src/b\nRUN cd src && cd b/docs && git reset --hard {sha}\n"
+        )),
+        vec![(a.into(), Default), (b.into(), Commit)]
+    );
+    assert_eq!(
+        kinds(&format!(
+            "FROM x\nWORKDIR /ws\nRUN git clone {a}\nWORKDIR /ws/a\nRUN git switch --detach {sha}\n"
+        )),
+        vec![(a.into(), Commit)]
+    );
+}
+
+#[test]
+fn fetch_head_takes_the_fetched_ref() {
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    let url = "https://h/acme/a.git";
+    for run in [
+        format!("RUN git clone {url} /a && cd /a && git fetch origin {sha} && git checkout FETCH_HEAD"),
+        format!("RUN git clone {url} /a\nRUN cd /a && git fetch --depth 1 origin {sha} && git reset --hard FETCH_HEAD"),
+    ] {
+        let found = kinds(&format!("FROM x\n{run}\n"));
+        assert!(found.iter().all(|(_, k)| *k == Commit), "{run}: {found:?}");
+    }
+    // Fetching a branch into FETCH_HEAD still moves.
+    let found = kinds(&format!(
+        "FROM x\nRUN git clone {url} /a && cd /a && git fetch origin main && git checkout FETCH_HEAD\n"
+    ));
+    assert!(found.iter().all(|(_, k)| *k == Branch), "{found:?}");
+}
+
+#[test]
+fn go_get_in_gopath_mode_is_pinned_by_a_checkout_in_its_directory() {
+    let clair = "github.com/quay/clair";
+    assert_eq!(
+        kinds(&format!(
+            "FROM golang:1.10\nARG CLAIR_VERSION=v2.1.8\nRUN go get -d {clair}/...\n\
+             WORKDIR /go/src/{clair}\nRUN git checkout \"${{CLAIR_VERSION}}\"\n"
+        )),
+        vec![(format!("{clair}/..."), Tag)]
+    );
+    let pomerium = "github.com/pomerium/pomerium";
+    assert_eq!(
+        kinds(&format!(
+            "FROM golang:1.10\nENV GOPATH=/gopath\nARG VERSION=v0.5.0\n\
+             RUN go get {pomerium}/cmd/pomerium && cd /gopath/src/{pomerium} && git checkout \"${{VERSION}}\"\n"
+        )),
+        vec![(format!("{pomerium}/cmd/pomerium"), Tag)]
+    );
+    // The near miss: a checkout in another repository's directory does not pin it.
+    assert_eq!(
+        kinds(&format!(
+            "FROM golang:1.10\nRUN go get {clair}\nWORKDIR /go/src/github.com/quay/other\nRUN git checkout v1.2.3\n"
+        )),
+        vec![(clair.into(), Latest)]
+    );
+}
+
 #[test]
 fn local_clones_are_not_remote() {
     assert!(run("RUN git clone /local/repo /src").is_empty());
