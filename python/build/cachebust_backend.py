@@ -47,11 +47,12 @@ def _prebuilt_wheel(wheel_directory):
 
 if shutil.which("cargo") is None:
     # Nothing to compile: no toolchain to fetch (maturin would list `puccinialin`), and no metadata
-    # hook (pip then reads the metadata from the wheel build_wheel returns).
+    # hook (pip then reads the metadata from the wheel build_wheel returns). pip itself, to fetch the
+    # wheel: build isolation hides the installing environment's.
     del prepare_metadata_for_build_wheel  # noqa: F821
 
     def get_requires_for_build_wheel(config_settings=None):
-        return []
+        return ["pip"]
 
     def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
         return _prebuilt_wheel(wheel_directory)
