@@ -87,7 +87,9 @@ fn every_rule_file_is_in_the_catalogue() {
     assert_eq!(embedded, on_disk);
     for rule in rules() {
         let text = std::fs::read_to_string(
-            common::root().join("rules").join(format!("{}.toml", rule.code)),
+            common::root()
+                .join("rules")
+                .join(format!("{}.toml", rule.code)),
         )
         .unwrap();
         assert!(
