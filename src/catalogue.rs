@@ -35,6 +35,10 @@ pub struct Example {
     /// The file after `--fix` (with `--unsafe-fixes` for unsafe fixes), when the rule has a fix.
     #[serde(default)]
     pub fixed: Option<String>,
+    /// Other codes a bad example reports besides its rule's (a near-miss suppression leaves the finding
+    /// it meant to suppress); the tests accept these and nothing else.
+    #[serde(default)]
+    pub also: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

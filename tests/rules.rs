@@ -33,16 +33,20 @@ fn every_example_behaves_as_documented() {
                     &settings,
                 ),
             };
-            let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_ref()).collect();
+            let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();
             match example.kind {
                 // A bad example shows its rule and nothing else: an extra finding (another code) is
                 // a documentation bug or a false positive, either way a failure here.
                 ExampleKind::Bad => assert!(
-                    !codes.is_empty() && codes.iter().all(|c| *c == rule.code),
-                    "{} bad example `{}` must report {} only, reports {:?}",
+                    codes.contains(&rule.code.as_str())
+                        && codes
+                            .iter()
+                            .all(|c| *c == rule.code || example.also.iter().any(|a| a == c)),
+                    "{} bad example `{}` must report {} (and only {:?} besides), reports {:?}",
                     rule.code,
                     example.name,
                     rule.code,
+                    example.also,
                     report.findings
                 ),
                 ExampleKind::Good => assert!(
