@@ -182,3 +182,33 @@ fn top_level_help_shows_examples_and_exit_codes() {
         "{help}"
     );
 }
+
+/// A path that does not exist is one error and exit 2, with no "0 files checked" summary after it.
+#[test]
+fn a_missing_path_is_one_message() {
+    let out = cachebust(&root(), &["check", "--isolated", "no/such/path"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("error: no/such/path: "));
+}
+
+/// Nothing to lint is said on stderr, as ruff does, and is not a failure (exit 0).
+#[test]
+fn nothing_to_lint_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README.md"), "# no Dockerfile here\n").unwrap();
+    for format in ["full", "json"] {
+        let out = cachebust(
+            dir.path(),
+            &["check", "--isolated", "--output-format", format, "."],
+        );
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert_eq!(
+            stderr(&out),
+            "warning: no Dockerfile or compose file found under `.`\n"
+        );
+        let expected = if format == "json" { "[]\n" } else { "" };
+        assert_eq!(stdout(&out), expected, "{format}");
+    }
+}
