@@ -86,6 +86,16 @@ pub fn known(code: &str) -> &'static Rule {
 }
 
 /// A rule's documentation as readable text (`cachebust rule CODE`).
+/// Where a rule's documentation page lives (`docs/rules/CODE.md`, generated from `rules/` by
+/// [`render_rule`]; a test keeps the pages current). SARIF's `helpUri`, the JSON output and the
+/// language server link here.
+pub fn docs_url(code: &str) -> String {
+    format!("{DOCS_URI}/{code}.md")
+}
+
+/// The rule pages' folder in the project's repository.
+pub const DOCS_URI: &str = "https://github.com/cachebust/cachebust/blob/main/docs/rules";
+
 pub fn render_rule(rule: &Rule) -> String {
     use std::fmt::Write;
     let mut out = format!(

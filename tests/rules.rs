@@ -133,3 +133,28 @@ fn rule_command_prints_the_docs() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(common::stderr(&unknown).contains("no rule `CB999`"));
 }
+
+/// `docs/rules/CODE.md` are generated from `rules/` (what `cachebust rule CODE` prints): a page that
+/// differs is stale. `CACHEBUST_UPDATE_DOCS=1 cargo test --test rules` rewrites them.
+#[test]
+fn rule_pages_are_current() {
+    let dir = common::root().join("docs/rules");
+    let update = std::env::var_os("CACHEBUST_UPDATE_DOCS").is_some();
+    let mut stale = Vec::new();
+    for rule in rules() {
+        let path = dir.join(format!("{}.md", rule.code));
+        let page = cachebust::catalogue::render_rule(rule);
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &page).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(page.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    let pages = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(pages, rules().len(), "docs/rules holds a page for no rule");
+    assert!(
+        stale.is_empty(),
+        "stale rule pages (run CACHEBUST_UPDATE_DOCS=1 cargo test --test rules): {stale:?}"
+    );
+}
