@@ -379,11 +379,15 @@ fn a_directory_named_dockerfile_is_walked_not_read() {
     );
     assert_eq!(stderr(&out), "");
     assert_other_checked(&out);
-    // Named on the command line, it is a directory to walk.
+    // Named on the command line, it is a directory to walk, which holds nothing to lint.
     let out = check(dir.path(), &["empty/Dockerfile"]);
     assert_eq!(
         (code(&out), stdout(&out), stderr(&out)),
-        (Some(0), String::new(), String::new())
+        (
+            Some(0),
+            String::new(),
+            "warning: no Dockerfile or compose file found under `empty/Dockerfile`\n".into()
+        )
     );
 }
 

@@ -252,7 +252,11 @@ fn lint_set(run: &mut Run<'_>, paths: &[PathBuf], given: Option<&SourceFile>) ->
                 files.push(file);
                 roots.push(root);
             }
-            Ok(_) => {}
+            // A fragment with no services (included elsewhere) was checked: it holds nothing to report.
+            Ok(_) => reports.push(FileReport {
+                file,
+                findings: Vec::new(),
+            }),
         }
     }
     let per_file: Vec<_> = roots.iter().filter_map(|r| services(r)).collect();
