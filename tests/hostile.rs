@@ -1029,3 +1029,44 @@ fn many_services_merging_one_anchor_are_checked() {
     assert_eq!(codes.len(), 1, "{stdout}");
     assert_other_checked(&out);
 }
+
+/// `--config /dev/zero` read without limit and `--config FIFO` blocked for ever: the config reader has
+/// the rules of linted files (a regular file, at most 10 MiB), and each is an error (exit 2) at once.
+#[test]
+fn a_config_that_is_a_device_or_a_fifo_is_an_error_not_a_hang() {
+    let dir = tree();
+    let fifo = dir.path().join("cachebust.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    let mut configs = vec!["/dev/zero".to_string()];
+    if made.is_ok_and(|s| s.success()) {
+        configs.push(fifo.display().to_string());
+    } else {
+        eprintln!("mkfifo is not available: only /dev/zero is tried");
+    }
+    for config in configs {
+        let mut child = command(dir.path(), &["check", "--config", &config, "other"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let done = child.try_wait().unwrap();
+        if done.is_none() {
+            child.kill().unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            done.and_then(|s| s.code()),
+            Some(2),
+            "{config} hung or failed"
+        );
+        assert!(
+            stderr(&out).contains("cannot read the config file: not a regular file"),
+            "{config}: {}",
+            stderr(&out)
+        );
+    }
+}
