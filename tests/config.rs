@@ -236,3 +236,27 @@ fn per_layer_args_are_inserted_before_each_layer() {
          RUN make -C /a\nARG REFRESH_MODELS=unknown\nRUN pip install git+https://github.com/acme/models.git@dev\n"
     );
 }
+
+/// Issue 23: `ref-positional = 0` was accepted and computed `n - 1` (a panic in debug, a dropped
+/// detection in release); it is an error that names the detector and points at its line.
+#[test]
+fn a_detector_field_out_of_range_is_an_error_at_its_entry() {
+    let config = "[[detector]]\nid = \"zero\"\ntool = \"z\"\ncommands = [\"z\"]\nurl = \"positional\"\nref-positional = 0\n";
+    let dir = project(&[
+        (
+            "Dockerfile",
+            "FROM alpine\nRUN z https://github.com/a/b.git main\n",
+        ),
+        ("cachebust.toml", config),
+    ]);
+    let output = cachebust(dir.path(), &["check", "--output-format", "concise"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "extra detector data: `zero`: `ref-positional` counts from 1 (the first positional argument); 0 names none"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cachebust.toml:2:6"), "{stderr}");
+}

@@ -12,7 +12,7 @@ use crate::detect::credentials::{
     is_literal, might_leak, redact_url, secret_ranges, secret_vars_in_url, vars_in_secrets,
 };
 use crate::detect::{apply_checkout, detect, Checkout, RemoteSource};
-use crate::model::scope::Scope;
+use crate::model::scope::{Breach, Scope};
 use crate::model::{Dockerfile, ItemKind};
 use crate::parse::shell::{ShellKind, SimpleCommand};
 use crate::settings::Settings;
@@ -88,6 +88,9 @@ pub struct Analysis<'a> {
     pub layers: Vec<Layer>,
     pub busts: Vec<Bust>,
     pub secrets: Vec<SecretUse>,
+    /// The instruction whose expansion first hit a bound, and which: from there on variables are
+    /// not expanded (their values are unknown).
+    pub bound: Option<(Range<usize>, Breach)>,
 }
 
 impl<'a> Analysis<'a> {
@@ -125,6 +128,9 @@ impl<'a> Analysis<'a> {
             })
             .collect();
         let mut secrets = Vec::new();
+        // One root, so that every stage's expansions draw on the file's one budget.
+        let root = Scope::default();
+        let mut bound = None;
         let mut end_scopes: Vec<Scope> = Vec::with_capacity(dockerfile.stages.len());
         let mut end_files: Vec<StageFiles<'_>> = Vec::with_capacity(dockerfile.stages.len());
         for (s, stage) in dockerfile.stages.iter().enumerate() {
@@ -134,8 +140,7 @@ impl<'a> Analysis<'a> {
                 .unwrap_or_default();
             let mut scope = stage
                 .parent
-                .map(|p| end_scopes[p].clone())
-                .unwrap_or_default();
+                .map_or_else(|| root.clone(), |p| end_scopes[p].clone());
             let first_layer = layers.len();
             for (i, item) in stage.items.iter().enumerate() {
                 let place = Place::Stage { stage: s, item: i };
@@ -254,6 +259,9 @@ impl<'a> Analysis<'a> {
                     }
                     _ => {}
                 }
+                if bound.is_none() {
+                    bound = scope.breach().map(|b| (item.span.clone(), b));
+                }
             }
             end_scopes.push(scope);
             end_files.push(files);
@@ -265,6 +273,7 @@ impl<'a> Analysis<'a> {
             layers,
             busts,
             secrets,
+            bound,
         }
     }
 

@@ -69,6 +69,7 @@ fn instruction_spans(dockerfile: &crate::model::Dockerfile) -> Vec<std::ops::Ran
 
 fn run_rules(analysis: &Analysis<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
+    cb000::check(analysis, &mut findings);
     cb001::check(analysis, &mut findings);
     cb002::check(analysis, &mut findings);
     cb003::check(analysis, &mut findings);
