@@ -28,7 +28,9 @@ impl Scope {
     }
 
     /// Expands `$NAME`, `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:+alt}` and `${NAME:?msg}`.
-    /// A name with no value and no default stays as written and is listed as unresolved.
+    /// A name with no value and no default stays as written and is listed as unresolved. Positional
+    /// parameters (`$3`, `${10}`) are never bound here: they are unresolved too, so a script's
+    /// `git fetch origin "$3"` is an unknown ref, not a branch named `$3`.
     pub fn expand(&self, text: &str) -> Expanded {
         if !text.contains('$') {
             return Expanded {
@@ -38,7 +40,7 @@ impl Scope {
         }
         static VAR: OnceLock<Regex> = OnceLock::new();
         let var = VAR.get_or_init(|| {
-            Regex::new(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?=])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+            Regex::new(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+)(?:(:?[-+?=])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*|[0-9]))")
                 .expect("valid regex")
         });
         let mut unresolved = Vec::new();
@@ -83,6 +85,13 @@ mod tests {
         assert_eq!(scope.expand("${EMPTY:-dev}").text, "dev");
         assert_eq!(scope.expand("${EMPTY-dev}").text, "");
         assert_eq!(scope.expand("${REPO:+set}").text, "set");
+        let positional = scope.expand("$3@${10}");
+        assert_eq!(positional.text, "$3@${10}");
+        assert_eq!(
+            positional.unresolved,
+            vec!["3".to_string(), "10".to_string()]
+        );
+        assert_eq!(scope.expand("${1:-main}").text, "main");
         assert_eq!(
             scope.expand("a$UNKNOWN").unresolved,
             vec!["UNKNOWN".to_string()]
