@@ -383,7 +383,11 @@ fn a_directory_named_dockerfile_is_walked_not_read() {
     let out = check(dir.path(), &["empty/Dockerfile"]);
     assert_eq!(
         (code(&out), stdout(&out), stderr(&out)),
-        (Some(0), String::new(), String::new())
+        (
+            Some(0),
+            String::new(),
+            "warning: no Dockerfile or compose file found under `empty/Dockerfile`\n".into()
+        )
     );
 }
 
