@@ -161,7 +161,8 @@ impl Expander<'_> {
     fn dollar(&mut self, text: &str, depth: usize) -> (String, usize) {
         let after = &text[1..];
         if let Some(body) = after.strip_prefix('{') {
-            let len = name_len(body);
+            // `${10}`: a positional parameter, never bound here (unresolved like an unknown name).
+            let len = name_len(body).max(digits_len(body));
             let name = &body[..len];
             if len == 0 {
                 return ("$".into(), 1);
@@ -202,7 +203,12 @@ impl Expander<'_> {
             };
             return (result, end);
         }
-        let len = name_len(after);
+        // `$3` is one digit, as in the shell: a script's positional parameter, an unknown value here,
+        // so `git fetch origin "$3"` is an unknown ref, never a branch named `$3`.
+        let len = match name_len(after) {
+            0 => usize::from(after.starts_with(|c: char| c.is_ascii_digit())),
+            len => len,
+        };
         if len == 0 {
             return ("$".into(), 1);
         }
@@ -227,6 +233,10 @@ impl Expander<'_> {
         }
         value.to_string()
     }
+}
+
+fn digits_len(text: &str) -> usize {
+    text.bytes().take_while(u8::is_ascii_digit).count()
 }
 
 fn name_len(text: &str) -> usize {
@@ -274,6 +284,13 @@ mod tests {
         assert_eq!(scope.expand("${EMPTY:-dev}").text, "dev");
         assert_eq!(scope.expand("${EMPTY-dev}").text, "");
         assert_eq!(scope.expand("${REPO:+set}").text, "set");
+        let positional = scope.expand("$3@${10}");
+        assert_eq!(positional.text, "$3@${10}");
+        assert_eq!(
+            positional.unresolved,
+            vec!["3".to_string(), "10".to_string()]
+        );
+        assert_eq!(scope.expand("${1:-main}").text, "main");
         assert_eq!(
             scope.expand("a$UNKNOWN").unresolved,
             vec!["UNKNOWN".to_string()]
