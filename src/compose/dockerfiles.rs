@@ -32,10 +32,11 @@ impl Dockerfiles {
         settings: &Settings,
         read: ReadFile<'_>,
     ) -> std::io::Result<usize> {
-        if let Some(&index) = self.by_id.get(&FileId::of(path)?) {
+        let id = FileId::of(path)?;
+        if let Some(&index) = self.by_id.get(&id) {
             return Ok(index);
         }
-        let (bytes, id) = read(path)?;
+        let bytes = read(path)?;
         let (report, model) = lint_bytes_and_model(path, display, bytes, settings);
         self.by_id.insert(id.clone(), self.linted.len());
         self.linted.push((id, Linted { report, model }));

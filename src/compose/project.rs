@@ -119,7 +119,7 @@ pub fn lint_project_each<R: Send>(
             cwd,
             settings,
             env,
-            read: &crate::source::read_file_with_id,
+            read: &crate::source::read_file,
             dockerfiles: Dockerfiles::default(),
             errors: Vec::new(),
         };
@@ -207,7 +207,7 @@ pub fn lint_compose_text(file: SourceFile, cwd: &Path, settings: &Settings) -> F
         cwd,
         settings,
         env: &env,
-        read: &crate::source::read_file_with_id,
+        read: &crate::source::read_file,
         dockerfiles: Dockerfiles::default(),
         errors: Vec::new(),
     };
@@ -336,7 +336,7 @@ fn read(
     path: &Path,
     display: String,
 ) -> std::io::Result<Result<SourceFile, FileReport>> {
-    let (bytes, _) = read(path)?;
+    let bytes = read(path)?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path.to_path_buf(), display, text)),
         Err(error) => {

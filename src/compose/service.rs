@@ -15,10 +15,10 @@ use crate::finding::Finding;
 use crate::model::{build_dockerfile, Dockerfile};
 use crate::parse::dockerfile::parse_dockerfile;
 use crate::settings::Settings;
-use crate::source::{display_path, FileId, SourceFile};
+use crate::source::{display_path, SourceFile};
 
-/// How a run reads a file: its bytes and its id, as [`crate::source::read_file_with_id`] does.
-pub type ReadFile<'a> = &'a (dyn Fn(&Path) -> std::io::Result<(Vec<u8>, FileId)> + Sync);
+/// How a run reads a file's bytes, as [`crate::source::read_file`] does.
+pub type ReadFile<'a> = &'a (dyn Fn(&Path) -> std::io::Result<Vec<u8>> + Sync);
 
 /// What the services of a run share: where paths are shown from, the settings, the environment that
 /// interpolation reads, how files are read, the Dockerfiles linted so far, and errors to report.
