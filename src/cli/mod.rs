@@ -29,6 +29,8 @@ pub enum Command {
     Bust(crate::bust::BustArgs),
     /// Run a command (e.g. `docker compose build`) with the cache-bust values in its environment.
     Exec(crate::bust::ExecArgs),
+    /// Speak the Language Server Protocol on stdin/stdout: diagnostics, fixes and hover in an editor.
+    Server(crate::server::ServerArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -59,6 +61,7 @@ fn run(cli: Cli) -> u8 {
         Command::Rule(args) => rule::run_rule(&args),
         Command::Bust(args) => crate::bust::run_bust(&args),
         Command::Exec(args) => crate::bust::run_exec(&args),
+        Command::Server(_) => crate::server::run_server(),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

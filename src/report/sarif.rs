@@ -77,6 +77,11 @@ pub(super) fn render_file(report: &FileReport) -> String {
     out
 }
 
+/// Where a rule's documentation is read: SARIF's `helpUri`, and the editor's link on a diagnostic.
+pub fn help_uri(code: &str) -> String {
+    format!("{RULES_URI}/{code}.toml")
+}
+
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -97,7 +102,7 @@ fn rule(rule: &Rule) -> Value {
         "shortDescription": { "text": rule.summary },
         "fullDescription": { "text": rule.what.trim() },
         "help": { "text": format!("{}\n{}", rule.why.trim(), rule.fix_safety.trim()), "markdown": markdown },
-        "helpUri": format!("{RULES_URI}/{}.toml", rule.code),
+        "helpUri": help_uri(&rule.code),
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": { "tags": ["docker", "build-cache"] },
     })
