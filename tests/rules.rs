@@ -33,16 +33,20 @@ fn every_example_behaves_as_documented() {
                     &settings,
                 ),
             };
-            let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_ref()).collect();
+            let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();
             match example.kind {
                 // A bad example shows its rule and nothing else: an extra finding (another code) is
                 // a documentation bug or a false positive, either way a failure here.
                 ExampleKind::Bad => assert!(
-                    !codes.is_empty() && codes.iter().all(|c| *c == rule.code),
-                    "{} bad example `{}` must report {} only, reports {:?}",
+                    codes.contains(&rule.code.as_str())
+                        && codes
+                            .iter()
+                            .all(|c| *c == rule.code || example.also.iter().any(|a| a == c)),
+                    "{} bad example `{}` must report {} (and only {:?} besides), reports {:?}",
                     rule.code,
                     example.name,
                     rule.code,
+                    example.also,
                     report.findings
                 ),
                 ExampleKind::Good => assert!(
@@ -87,7 +91,9 @@ fn every_rule_file_is_in_the_catalogue() {
     assert_eq!(embedded, on_disk);
     for rule in rules() {
         let text = std::fs::read_to_string(
-            common::root().join("rules").join(format!("{}.toml", rule.code)),
+            common::root()
+                .join("rules")
+                .join(format!("{}.toml", rule.code)),
         )
         .unwrap();
         assert!(
@@ -126,4 +132,29 @@ fn rule_command_prints_the_docs() {
     let unknown = common::cachebust(&common::root(), &["rule", "CB999"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(common::stderr(&unknown).contains("no rule `CB999`"));
+}
+
+/// `docs/rules/CODE.md` are generated from `rules/` (what `cachebust rule CODE` prints): a page that
+/// differs is stale. `CACHEBUST_UPDATE_DOCS=1 cargo test --test rules` rewrites them.
+#[test]
+fn rule_pages_are_current() {
+    let dir = common::root().join("docs/rules");
+    let update = std::env::var_os("CACHEBUST_UPDATE_DOCS").is_some();
+    let mut stale = Vec::new();
+    for rule in rules() {
+        let path = dir.join(format!("{}.md", rule.code));
+        let page = cachebust::catalogue::render_rule(rule);
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &page).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(page.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    let pages = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(pages, rules().len(), "docs/rules holds a page for no rule");
+    assert!(
+        stale.is_empty(),
+        "stale rule pages (run CACHEBUST_UPDATE_DOCS=1 cargo test --test rules): {stale:?}"
+    );
 }

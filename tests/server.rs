@@ -66,7 +66,7 @@ fn a_stale_clone_is_reported_at_its_range_and_its_quick_fix_clears_it() {
     assert_eq!(d["source"], "cachebust");
     assert_eq!(
         d["codeDescription"]["href"],
-        "https://github.com/cachebust/cachebust/blob/main/rules/CB001.toml"
+        cachebust::catalogue::docs_url("CB001")
     );
     let related = d["relatedInformation"].as_array().unwrap();
     assert_eq!(related[0]["location"]["uri"], uri.as_str());

@@ -19,7 +19,6 @@ pub use diff::render_diff;
 pub use errors::render_config_error;
 pub use full::{render_full, render_summary};
 pub use github::render_github;
-pub use sarif::help_uri;
 pub use tally::Tally;
 
 /// Every output format of `--output-format`.

@@ -11,8 +11,8 @@ use crate::finding::{Finding, Severity};
 use crate::lint::FileReport;
 use crate::source::SourceFile;
 
-/// Where each rule's documentation lives.
-pub const RULES_URI: &str = "https://github.com/cachebust/cachebust/blob/main/rules";
+/// Where each rule's documentation lives (the pages of `docs/rules/`).
+pub const RULES_URI: &str = crate::catalogue::DOCS_URI;
 
 /// The document around the results: everything before and after the `results` array, which the files'
 /// results are streamed into.
@@ -77,11 +77,6 @@ pub(super) fn render_file(report: &FileReport) -> String {
     out
 }
 
-/// Where a rule's documentation is read: SARIF's `helpUri`, and the editor's link on a diagnostic.
-pub fn help_uri(code: &str) -> String {
-    format!("{RULES_URI}/{code}.toml")
-}
-
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -102,7 +97,7 @@ fn rule(rule: &Rule) -> Value {
         "shortDescription": { "text": rule.summary },
         "fullDescription": { "text": rule.what.trim() },
         "help": { "text": format!("{}\n{}", rule.why.trim(), rule.fix_safety.trim()), "markdown": markdown },
-        "helpUri": help_uri(&rule.code),
+        "helpUri": crate::catalogue::docs_url(&rule.code),
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": { "tags": ["docker", "build-cache"] },
     })

@@ -53,7 +53,7 @@ pub fn to_diagnostic(
     text: &Text<'_>,
 ) -> Diagnostic {
     debug_assert!(std::ptr::eq(file.text.as_str(), text.text));
-    let href = crate::report::help_uri(finding.code).parse().ok();
+    let href = crate::catalogue::docs_url(finding.code).parse().ok();
     let mut related = vec![DiagnosticRelatedInformation {
         location: Location::new(uri.clone(), text.range(&finding.span)),
         message: finding.label.clone(),
