@@ -66,7 +66,7 @@ fn a_stale_clone_is_reported_at_its_range_and_its_quick_fix_clears_it() {
     assert_eq!(d["source"], "cachebust");
     assert_eq!(
         d["codeDescription"]["href"],
-        cachebust::catalogue::docs_url("CB001")
+        "https://github.com/cachebust/cachebust/blob/main/docs/rules/CB001.md"
     );
     let related = d["relatedInformation"].as_array().unwrap();
     assert_eq!(related[0]["location"]["uri"], uri.as_str());

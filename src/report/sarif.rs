@@ -11,9 +11,6 @@ use crate::finding::{Finding, Severity};
 use crate::lint::FileReport;
 use crate::source::SourceFile;
 
-/// Where each rule's documentation lives (the pages of `docs/rules/`).
-pub const RULES_URI: &str = crate::catalogue::DOCS_URI;
-
 /// The document around the results: everything before and after the `results` array, which the files'
 /// results are streamed into.
 pub(super) fn frame() -> Frame {

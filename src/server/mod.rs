@@ -16,7 +16,7 @@ mod transport;
 mod workspace;
 
 pub use position::{Encoding, LineIndex};
-pub use transport::run_server;
+pub use transport::{run_server, serve};
 
 /// `cachebust server`'s arguments.
 #[derive(Debug, clap::Args)]

@@ -37,7 +37,8 @@ pub fn run_server() -> u8 {
     code
 }
 
-fn serve(connection: &Connection) -> Result<u8, Box<dyn std::error::Error>> {
+/// Serves one client on `connection` until `exit` (the benchmark drives it in memory); see [`run_server`].
+pub fn serve(connection: &Connection) -> Result<u8, Box<dyn std::error::Error>> {
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams = serde_json::from_value(params)?;
     let encoding = negotiate(&params);
