@@ -467,6 +467,7 @@ fn memory_stays_flat_over_ten_thousand_edits() {
         }
     }
     // The first sample is after 2,000 edits (allocator arenas warmed up); the last after 10,000.
+    eprintln!("server RSS (KiB) after 2,000 .. 10,000 edits: {rss:?}");
     let (first, last) = (rss[0], *rss.last().unwrap());
     assert!(
         last <= first + 4096,
