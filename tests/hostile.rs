@@ -381,9 +381,10 @@ fn a_directory_named_dockerfile_is_walked_not_read() {
     assert_other_checked(&out);
     // Named on the command line, it is a directory to walk.
     let out = check(dir.path(), &["empty/Dockerfile"]);
+    let warning = "warning: no Dockerfile or compose file found under `empty/Dockerfile`\n";
     assert_eq!(
         (code(&out), stdout(&out), stderr(&out)),
-        (Some(0), String::new(), String::new())
+        (Some(0), String::new(), warning.to_string())
     );
 }
 
