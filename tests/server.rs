@@ -475,3 +475,46 @@ fn memory_stays_flat_over_ten_thousand_edits() {
     );
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn a_compose_finding_has_its_quick_fix_and_a_suppression_on_its_build_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let busted = dockerfile("", "\n").replace("RUN git", "ARG CACHE_BUST=unknown\nRUN git");
+    let compose = "services:\n  api:\n    build:\n      context: ./api\n";
+    write_tree(
+        dir.path(),
+        &[("compose.yaml", compose), ("api/Dockerfile", &busted)],
+    );
+    let compose_uri = uri(&dir.path().join("compose.yaml"));
+    let mut client = Client::start(dir.path(), false);
+    client.open(&compose_uri, "dockercompose", compose);
+    let diagnostics = client.diagnostics(&compose_uri);
+    assert_eq!(codes(&diagnostics), ["CB004"]);
+    let actions = actions(&mut client, &compose_uri, &diagnostics[0], Some("quickfix"));
+    let fix = actions
+        .iter()
+        .find(|a| a["isPreferred"] == true)
+        .expect("a fix");
+    let fixed = client.apply(compose, &fix["edit"]["changes"][&compose_uri]);
+    assert_eq!(
+        fixed,
+        "services:\n  api:\n    build:\n      context: ./api\n      args:\n        CACHE_BUST: ${CACHE_BUST:-unknown}\n"
+    );
+    let suppress = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Suppress CB004"))
+        .expect("a suppression");
+    let suppressed = client.apply(compose, &suppress["edit"]["changes"][&compose_uri]);
+    assert_eq!(
+        suppressed,
+        "services:\n  api:\n    build: # cachebust: ignore[CB004]\n      context: ./api\n"
+    );
+    for (version, text) in [(2, &fixed), (3, &suppressed)] {
+        client.change_full(&compose_uri, version, text);
+        assert_eq!(
+            client.settled_diagnostics(&compose_uri),
+            Vec::<Value>::new(),
+            "{text}"
+        );
+    }
+}
