@@ -3,13 +3,15 @@
 //! where `report/` renders text.
 //!
 //! `transport` runs the protocol's life cycle (initialize, the message loop, cancellation, shutdown and
-//! exit); `documents` keeps the open buffers; `workspace` decides what a change re-lints; `config` finds
+//! exit); `session` holds the state and answers requests, `notifications` applies what the client says;
+//! `documents` keeps the open buffers; `workspace` decides what a change re-lints; `config` finds
 //! each file's settings; `diagnostics`, `actions` and `hover` turn the pipeline's results into replies.
 mod actions;
 mod config;
 mod diagnostics;
 mod documents;
 mod hover;
+mod notifications;
 mod position;
 mod session;
 mod transport;

@@ -7,10 +7,8 @@ use lsp_server::{Connection, ErrorCode, Notification, Request, Response};
 use lsp_types::notification::{self as note, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
-    CodeActionParams, Diagnostic, DidChangeConfigurationParams, DidChangeTextDocumentParams,
-    DidChangeWatchedFilesParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DidSaveTextDocumentParams, Hover, HoverContents, HoverParams, InitializeParams, MarkupContent,
-    MarkupKind, PublishDiagnosticsParams, Uri,
+    CodeActionParams, Diagnostic, Hover, HoverContents, HoverParams, InitializeParams,
+    MarkupContent, MarkupKind, PublishDiagnosticsParams, Uri,
 };
 use serde::de::DeserializeOwned;
 
@@ -26,14 +24,14 @@ use crate::lint::FileReport;
 use crate::source::SourceFile;
 
 pub struct Session<'a> {
-    connection: &'a Connection,
-    encoding: Encoding,
-    documents: Documents,
-    workspace: Workspace,
+    pub(super) connection: &'a Connection,
+    pub(super) encoding: Encoding,
+    pub(super) documents: Documents,
+    pub(super) workspace: Workspace,
     /// Open documents whose diagnostics are out of date.
-    dirty: HashSet<String>,
+    pub(super) dirty: HashSet<String>,
     /// Files that were last published with diagnostics, to clear them when they have none.
-    published: HashSet<String>,
+    pub(super) published: HashSet<String>,
 }
 
 impl<'a> Session<'a> {
@@ -125,119 +123,6 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn notify(&mut self, notification: Notification) {
-        let n = notification;
-        match n.method.as_str() {
-            note::DidOpenTextDocument::METHOD => {
-                let Ok(p) =
-                    n.extract::<DidOpenTextDocumentParams>(note::DidOpenTextDocument::METHOD)
-                else {
-                    return;
-                };
-                let d = p.text_document;
-                let key = d.uri.as_str().to_string();
-                if self
-                    .documents
-                    .open(d.uri, &d.language_id, d.version, d.text)
-                    .is_some()
-                {
-                    self.dirty.insert(key);
-                }
-            }
-            note::DidChangeTextDocument::METHOD => {
-                let Ok(p) =
-                    n.extract::<DidChangeTextDocumentParams>(note::DidChangeTextDocument::METHOD)
-                else {
-                    return;
-                };
-                let d = p.text_document;
-                self.documents
-                    .change(&d.uri, d.version, p.content_changes, self.encoding);
-                self.dirty.insert(d.uri.as_str().to_string());
-            }
-            note::DidSaveTextDocument::METHOD => {
-                let Ok(p) =
-                    n.extract::<DidSaveTextDocumentParams>(note::DidSaveTextDocument::METHOD)
-                else {
-                    return;
-                };
-                match uri_to_path(&p.text_document.uri) {
-                    Some(path) if is_config(&path) => self.reload(),
-                    // The saved text may change what the other files of its set read from disk.
-                    _ => self.mark_all_dirty(),
-                }
-            }
-            note::DidCloseTextDocument::METHOD => {
-                let Ok(p) =
-                    n.extract::<DidCloseTextDocumentParams>(note::DidCloseTextDocument::METHOD)
-                else {
-                    return;
-                };
-                if let Some(document) = self.documents.close(&p.text_document.uri) {
-                    self.publish(&document.uri, None, Vec::new());
-                    // Its set now reads it from disk.
-                    self.mark_all_dirty();
-                }
-            }
-            note::DidChangeWatchedFiles::METHOD => {
-                let Ok(p) =
-                    n.extract::<DidChangeWatchedFilesParams>(note::DidChangeWatchedFiles::METHOD)
-                else {
-                    return;
-                };
-                let config = p
-                    .changes
-                    .iter()
-                    .any(|c| uri_to_path(&c.uri).is_some_and(|p| is_config(&p)));
-                if config {
-                    self.reload();
-                } else {
-                    self.mark_all_dirty();
-                }
-            }
-            note::DidChangeConfiguration::METHOD => {
-                let Ok(p) =
-                    n.extract::<DidChangeConfigurationParams>(note::DidChangeConfiguration::METHOD)
-                else {
-                    return;
-                };
-                match ClientSettings::from_json(&p.settings) {
-                    Ok(client) => self.workspace.configs.client = client,
-                    Err(problem) => self.show_warning(&problem),
-                }
-                self.reload();
-            }
-            _ => {}
-        }
-    }
-
-    /// Reads every config file again and re-lints every open document.
-    fn reload(&mut self) {
-        self.workspace.configs.reload();
-        // Config errors are published again if they remain.
-        let stale: Vec<String> = self
-            .published
-            .iter()
-            .filter(|u| is_config_uri(u))
-            .cloned()
-            .collect();
-        for uri in stale {
-            if let Ok(uri) = uri.parse() {
-                self.publish(&uri, None, Vec::new());
-            }
-        }
-        self.mark_all_dirty();
-    }
-
-    fn mark_all_dirty(&mut self) {
-        let all: Vec<String> = self
-            .documents
-            .iter()
-            .map(|d| d.uri.as_str().to_string())
-            .collect();
-        self.dirty.extend(all);
-    }
-
     /// Lints the documents whose diagnostics are out of date and publishes them, with those of the other
     /// files of their compose sets.
     pub fn lint_dirty(&mut self) {
@@ -301,7 +186,12 @@ impl<'a> Session<'a> {
         self.publish(&uri, version, diagnostics);
     }
 
-    fn publish(&mut self, uri: &Uri, version: Option<i32>, diagnostics: Vec<Diagnostic>) {
+    pub(super) fn publish(
+        &mut self,
+        uri: &Uri,
+        version: Option<i32>,
+        diagnostics: Vec<Diagnostic>,
+    ) {
         let key = uri.as_str().to_string();
         if diagnostics.is_empty() && !self.published.remove(&key) && version.is_none() {
             // Never published for a file that is not open: nothing to clear.
@@ -319,7 +209,7 @@ impl<'a> Session<'a> {
         let _ = self.connection.sender.send(n.into());
     }
 
-    fn show_warning(&self, message: &str) {
+    pub(super) fn show_warning(&self, message: &str) {
         let params = lsp_types::ShowMessageParams {
             typ: lsp_types::MessageType::WARNING,
             message: message.into(),
@@ -371,7 +261,7 @@ fn params<P: DeserializeOwned>(request: Request) -> Result<P, (ErrorCode, String
     serde_json::from_value(request.params).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
 }
 
-fn is_config_uri(uri: &str) -> bool {
+pub(super) fn is_config_uri(uri: &str) -> bool {
     uri.parse::<Uri>()
         .ok()
         .and_then(|u| uri_to_path(&u))
