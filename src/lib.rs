@@ -18,5 +18,6 @@ pub mod model;
 pub mod parallel;
 pub mod parse;
 pub mod report;
+pub mod server;
 pub mod settings;
 pub mod source;

@@ -52,7 +52,7 @@ pub fn check_dockerfile_and_model(
 }
 
 /// Every instruction's span, in file order.
-fn instruction_spans(dockerfile: &crate::model::Dockerfile) -> Vec<std::ops::Range<usize>> {
+pub fn instruction_spans(dockerfile: &crate::model::Dockerfile) -> Vec<std::ops::Range<usize>> {
     let mut spans: Vec<_> = dockerfile
         .global_args
         .iter()

@@ -45,6 +45,8 @@ pub enum Command {
     /// Run a command (e.g. `docker compose build`) with the cache-bust values in its environment.
     #[command(display_name = "cachebust")]
     Exec(crate::bust::ExecArgs),
+    /// Speak the Language Server Protocol on stdin/stdout: diagnostics, fixes and hover in an editor.
+    Server(crate::server::ServerArgs),
     /// Print a shell completion script.
     #[command(display_name = "cachebust")]
     Completions {
@@ -99,6 +101,7 @@ fn run(cli: Cli) -> u8 {
         Command::Rule(args) => rule::run_rule(&args),
         Command::Bust(args) => crate::bust::run_bust(&args),
         Command::Exec(args) => crate::bust::run_exec(&args),
+        Command::Server(_) => crate::server::run_server(),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
+use super::service::ReadFile;
 use crate::lint::{lint_bytes_and_model, FileReport};
 use crate::model::Dockerfile;
 use crate::settings::Settings;
@@ -29,11 +30,13 @@ impl Dockerfiles {
         path: &Path,
         display: String,
         settings: &Settings,
+        read: ReadFile<'_>,
     ) -> std::io::Result<usize> {
-        if let Some(&index) = self.by_id.get(&FileId::of(path)?) {
+        let id = FileId::of(path)?;
+        if let Some(&index) = self.by_id.get(&id) {
             return Ok(index);
         }
-        let (bytes, id) = crate::source::read_file_with_id(path)?;
+        let bytes = read(path)?;
         let (report, model) = lint_bytes_and_model(path, display, bytes, settings);
         self.by_id.insert(id.clone(), self.linted.len());
         self.linted.push((id, Linted { report, model }));

@@ -24,6 +24,7 @@ pub mod target;
 pub mod yaml;
 
 pub use project::{
-    lint_compose_text, lint_project, lint_project_each, lint_project_with_env, Problems,
-    ProjectReport,
+    lint_compose_set, lint_compose_text, lint_project, lint_project_each, lint_project_with_env,
+    Problems, ProjectReport, SetReport,
 };
+pub use service::ReadFile;

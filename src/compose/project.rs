@@ -9,7 +9,7 @@ use super::files::{compose_sets, is_compose_text};
 use super::interpolate::Env;
 use super::merge::merge_services;
 use super::model::services;
-use super::service::{check_service, Run, SetFindings};
+use super::service::{check_service, ReadFile, Run, SetFindings};
 use super::suppress::apply_compose_suppressions;
 use super::yaml::{parse_yaml, YamlError};
 use crate::discover::{discover_all, is_dockerfile_name};
@@ -119,6 +119,7 @@ pub fn lint_project_each<R: Send>(
             cwd,
             settings,
             env,
+            read: &crate::source::read_file,
             dockerfiles: Dockerfiles::default(),
             errors: Vec::new(),
         };
@@ -201,10 +202,12 @@ pub fn lint_project_each<R: Send>(
 /// Lints one compose file's text as if it were at `file.path` (with its `.override` twin or base read
 /// from disk), for a fixer that re-lints text it has not written yet. Dockerfile findings are not in it.
 pub fn lint_compose_text(file: SourceFile, cwd: &Path, settings: &Settings) -> FileReport {
+    let env = |name: &str| std::env::var(name).ok();
     let mut run = Run {
         cwd,
         settings,
-        env: &|name| std::env::var(name).ok(),
+        env: &env,
+        read: &crate::source::read_file,
         dockerfiles: Dockerfiles::default(),
         errors: Vec::new(),
     };
@@ -219,6 +222,53 @@ pub fn lint_compose_text(file: SourceFile, cwd: &Path, settings: &Settings) -> F
     })
 }
 
+/// What linting one compose set gave: a report for each of its compose files, then one for each
+/// Dockerfile its services build, with the settings' selection applied; and the files it could not read.
+#[derive(Debug)]
+pub struct SetReport {
+    pub compose: Vec<FileReport>,
+    pub dockerfiles: Vec<FileReport>,
+    pub errors: Vec<String>,
+}
+
+/// Lints the compose set that `path` belongs to (a default file with its `.override` twin) with every
+/// file read through `read`: the language server passes its unsaved buffers over the disk, so a
+/// Dockerfile and the compose file that builds it are judged as they are in the editor.
+pub fn lint_compose_set(
+    path: &Path,
+    cwd: &Path,
+    settings: &Settings,
+    env: Env<'_>,
+    read: ReadFile<'_>,
+) -> SetReport {
+    let mut run = Run {
+        cwd,
+        settings,
+        env,
+        read,
+        dockerfiles: Dockerfiles::default(),
+        errors: Vec::new(),
+    };
+    let set = compose_sets(&[path.to_path_buf()]).remove(0);
+    let filter = |mut report: FileReport| {
+        report.findings = settings.filter(&report.file.path, std::mem::take(&mut report.findings));
+        report
+    };
+    let compose = lint_set(&mut run, &set, None)
+        .into_iter()
+        .map(filter)
+        .collect();
+    let dockerfiles = std::mem::take(&mut run.dockerfiles)
+        .into_reports()
+        .map(|(_, r)| r)
+        .collect();
+    SetReport {
+        compose,
+        dockerfiles,
+        errors: run.errors,
+    }
+}
+
 /// Lints a set of compose files read together: a report for each file that is not valid YAML or has
 /// `services`. Services are checked only when every file of the set parses, since the merge is
 /// unknown otherwise.
@@ -229,7 +279,7 @@ fn lint_set(run: &mut Run<'_>, paths: &[PathBuf], given: Option<&SourceFile>) ->
         let display = display_path(path, run.cwd);
         let read = match given.filter(|g| &g.path == path) {
             Some(file) => Ok(Ok(file.clone())),
-            None => read(path, display),
+            None => read(run.read, path, display),
         };
         let file = match read {
             Ok(Ok(file)) => file,
@@ -285,8 +335,12 @@ fn lint_set(run: &mut Run<'_>, paths: &[PathBuf], given: Option<&SourceFile>) ->
 }
 
 /// The compose file as text, or a report with CB000 when it is not UTF-8.
-fn read(path: &Path, display: String) -> std::io::Result<Result<SourceFile, FileReport>> {
-    let bytes = crate::source::read_file(path)?;
+fn read(
+    read: ReadFile<'_>,
+    path: &Path,
+    display: String,
+) -> std::io::Result<Result<SourceFile, FileReport>> {
+    let bytes = read(path)?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path.to_path_buf(), display, text)),
         Err(error) => {

@@ -17,12 +17,17 @@ use crate::parse::dockerfile::parse_dockerfile;
 use crate::settings::Settings;
 use crate::source::{display_path, SourceFile};
 
+/// How a run reads a file's bytes, as [`crate::source::read_file`] does.
+pub type ReadFile<'a> = &'a (dyn Fn(&Path) -> std::io::Result<Vec<u8>> + Sync);
+
 /// What the services of a run share: where paths are shown from, the settings, the environment that
-/// interpolation reads, the Dockerfiles linted so far, and errors to report.
+/// interpolation reads, how files are read, the Dockerfiles linted so far, and errors to report.
 pub struct Run<'a> {
     pub cwd: &'a Path,
     pub settings: &'a Settings,
     pub env: Env<'a>,
+    /// How files are read: the disk for `check`, open editor buffers over it for the language server.
+    pub read: ReadFile<'a>,
     pub dockerfiles: Dockerfiles,
     pub errors: Vec<String>,
 }
@@ -89,7 +94,10 @@ pub fn check_service(run: &mut Run<'_>, set: &mut SetFindings<'_>, merged: &Merg
                 set.findings[home].push(finding);
                 return;
             }
-            let index = match run.dockerfiles.load(&path, shown.clone(), run.settings) {
+            let index = match run
+                .dockerfiles
+                .load(&path, shown.clone(), run.settings, run.read)
+            {
                 Ok(index) => index,
                 Err(e) => {
                     run.errors.push(format!("{shown}: cannot read: {e}"));
