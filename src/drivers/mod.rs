@@ -1,0 +1,127 @@
+//! Build drivers: the files that start a build (shell scripts, Makefiles) and what they pass it.
+//!
+//! Each driver turns one file into [`Invocation`]s of one shared shape; the rules about passing the
+//! cache-bust arg (`check`) are written once, over invocations, whatever the driver. A new driver is a
+//! parser plus a mapping into [`Invocation`], never a new rule.
+mod check;
+mod command;
+mod make;
+mod script;
+mod value;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::compose::dockerfiles::Dockerfiles;
+use crate::lint::FileReport;
+use crate::settings::Settings;
+use crate::source::{display_path, SourceFile};
+
+pub use check::check_invocations;
+pub use value::{classify, ValueKind};
+
+/// Which kind of file an invocation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DriverKind {
+    Script,
+    Makefile,
+}
+
+/// Where the build's files come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Context {
+    /// A directory on disk (resolved against the driver's directory).
+    Dir(PathBuf),
+    /// A git or HTTP URL: Docker fetches it on every build, so it is skipped.
+    Remote,
+}
+
+/// One build arg as the driver passes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassedArg {
+    pub name: String,
+    pub value: ValueKind,
+    /// The `--build-arg` word.
+    pub span: Range<usize>,
+    /// Where the value was set, when an earlier assignment of the driver set it (`export X=$(date)`).
+    pub origin: Option<Range<usize>>,
+}
+
+/// One build a driver starts: `docker build`, `podman build`, `buildah bud`, ….
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub kind: DriverKind,
+    /// The command in the driver's file.
+    pub span: Range<usize>,
+    /// The command as a user would type it (for `cachebust exec -- …` in a help).
+    pub command: String,
+    /// The Dockerfile (`-f`, else `Dockerfile` in the context), resolved against the driver's directory.
+    pub dockerfile: PathBuf,
+    /// The `-f` word, when given: a missing Dockerfile is reported there.
+    pub dockerfile_span: Option<Range<usize>>,
+    pub context: Context,
+    pub target: Option<String>,
+    pub args: Vec<PassedArg>,
+    /// Just past the `build` word: where a fix adds ` --build-arg NAME`.
+    pub insert_at: usize,
+}
+
+/// Whether a file name is a build driver's by its name alone: `*.sh`, `Makefile`, `makefile`,
+/// `GNUmakefile`, `*.mk`.
+pub fn is_driver_name(name: &str) -> bool {
+    name.ends_with(".sh")
+        || name.ends_with(".mk")
+        || matches!(name, "Makefile" | "makefile" | "GNUmakefile")
+}
+
+/// Whether the text is a shell script by its shebang (`#!/bin/sh`, `#!/usr/bin/env bash`, …).
+pub fn has_shell_shebang(text: &str) -> bool {
+    let Some(line) = text.strip_prefix("#!").and_then(|t| t.lines().next()) else {
+        return false;
+    };
+    let mut words = line.split_whitespace();
+    let program = words.next().unwrap_or("");
+    let program = match program.rsplit('/').next() {
+        Some("env") => words.find(|w| !w.starts_with('-')).unwrap_or(""),
+        Some(p) => p,
+        None => "",
+    };
+    matches!(program, "sh" | "bash" | "dash" | "zsh" | "ksh")
+}
+
+/// Lints the driver at `path`: a report when it starts at least one build, `None` when it starts none
+/// (most scripts build nothing). The Dockerfiles it builds are linted into `dockerfiles`.
+pub fn lint_driver(
+    path: &Path,
+    cwd: &Path,
+    settings: &Settings,
+    dockerfiles: &mut Dockerfiles,
+) -> std::io::Result<Option<FileReport>> {
+    let bytes = crate::source::read_file(path)?;
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(None);
+    };
+    let found = invocations(path, &text);
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let file = SourceFile::new(path.to_path_buf(), display_path(path, cwd), text);
+    let mut errors = Vec::new();
+    let findings = check_invocations(&file, &found, dockerfiles, cwd, settings, &mut errors);
+    if let Some(error) = errors.into_iter().next() {
+        return Err(std::io::Error::other(error));
+    }
+    let findings = settings.filter(&file.path, findings);
+    Ok(Some(FileReport { file, findings }))
+}
+
+/// The builds the driver at `path` starts, read from its text.
+pub fn invocations(path: &Path, text: &str) -> Vec<Invocation> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let dir = path.parent().unwrap_or(Path::new(""));
+    if name.ends_with(".mk") || matches!(&*name, "Makefile" | "makefile" | "GNUmakefile") {
+        make::invocations(dir, text)
+    } else {
+        script::invocations(dir, text)
+    }
+}
