@@ -115,6 +115,30 @@ pub fn lint_driver(
     Ok(Some(FileReport { file, findings }))
 }
 
+/// Lints a driver's text as if it were at `file.path`, for a fixer that re-lints text it has not
+/// written yet (a Dockerfile that cannot be read is then simply not checked).
+pub fn lint_driver_text(file: SourceFile, cwd: &Path, settings: &Settings) -> FileReport {
+    let found = invocations(&file.path, &file.text);
+    let mut dockerfiles = Dockerfiles::default();
+    let findings = check_invocations(
+        &file,
+        &found,
+        &mut dockerfiles,
+        cwd,
+        settings,
+        &mut Vec::new(),
+    );
+    let findings = settings.filter(&file.path, findings);
+    FileReport { file, findings }
+}
+
+/// Whether a file is a build driver: by its name, or (for a name that is no Dockerfile's) its shebang.
+pub fn is_driver(path: &Path, text: &str) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    is_driver_name(&name)
+        || (!crate::discover::is_dockerfile_name(&name) && has_shell_shebang(text))
+}
+
 /// The builds the driver at `path` starts, read from its text.
 pub fn invocations(path: &Path, text: &str) -> Vec<Invocation> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
