@@ -27,6 +27,10 @@ pub fn check_invocations(
         if build.context == Context::Remote {
             continue;
         }
+        if build.compose {
+            compose_env(file, build, settings, &mut findings);
+            continue;
+        }
         let shown = display_path(&tidy(&build.dockerfile), cwd);
         if !build.dockerfile.is_file() {
             let span = build.dockerfile_span.clone().unwrap_or(build.span.clone());
@@ -79,6 +83,38 @@ pub fn check_invocations(
     findings.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
     findings.dedup();
     findings
+}
+
+/// A `docker compose build` after the driver set a bust variable to a per-build value: compose's
+/// `${VAR}` in a compose file beside the driver passes it on, and the finding is on the driver's line.
+fn compose_env(file: &SourceFile, build: &Invocation, settings: &Settings, out: &mut Vec<Finding>) {
+    let dir = file.path.parent().unwrap_or(Path::new(""));
+    let compose: String = crate::compose::files::DEFAULT_NAMES
+        .iter()
+        .filter_map(|n| std::fs::read_to_string(dir.join(n)).ok())
+        .collect();
+    for arg in &build.args {
+        let read = compose.contains(&format!("${{{}", arg.name))
+            || compose.contains(&format!("${}", arg.name));
+        // One finding per assignment: at the first compose command that reads it.
+        let told = out
+            .iter()
+            .any(|f| f.code == "CB008" && Some(&f.span) == arg.origin.as_ref());
+        if arg.value == ValueKind::PerBuild && settings.is_bust_name(&arg.name) && read && !told {
+            let mut finding = per_build(file, build, arg);
+            finding.related = vec![Label {
+                span: build.span.clone(),
+                text: format!("compose reads `{}` from the environment here", arg.name),
+            }];
+            finding.help = format!(
+                "A timestamp or a random value rebuilds the remote layers every time, even when no remote \
+                 moved. Remove this assignment and run `cachebust exec -- {}`: it sets `{}` to the \
+                 remotes' head commits, so they rebuild exactly when one moved.",
+                build.command, arg.name
+            );
+            out.push(finding);
+        }
+    }
 }
 
 fn unbuildable(span: std::ops::Range<usize>, what: String, label: &str) -> Finding {

@@ -47,6 +47,9 @@ pub fn invocation(
     dir: &Path,
     vars: &Vars,
 ) -> Option<Invocation> {
+    if is_compose_build(&command.words) {
+        return Some(compose_build(kind, command, text, dir, vars));
+    }
     let words = build_args(&command.words)?;
     let insert_at = words[0].span.end;
     let words = &words[1..];
@@ -140,6 +143,57 @@ pub fn invocation(
         context,
         target,
         args,
+        compose: false,
         insert_at,
     })
+}
+
+/// `docker compose build` or `docker-compose build` (global flags such as `-f` before `build` allowed).
+fn is_compose_build(words: &[Word]) -> bool {
+    let program = |w: &Word| w.text.rsplit('/').next().unwrap_or("").to_string();
+    let Some(start) = words.iter().position(|w| !w.text.contains('=')) else {
+        return false;
+    };
+    let rest = match (program(&words[start]).as_str(), words.get(start + 1)) {
+        ("docker" | "podman", Some(w)) if w.text == "compose" => &words[start + 2..],
+        ("docker-compose" | "podman-compose", _) => &words[start + 1..],
+        _ => return false,
+    };
+    rest.iter().any(|w| w.text == "build" || w.text == "up")
+}
+
+/// A compose build: the variables the driver set, as compose would read them from the environment.
+fn compose_build(
+    kind: DriverKind,
+    command: &SimpleCommand,
+    text: &str,
+    dir: &Path,
+    vars: &Vars,
+) -> Invocation {
+    let mut args: Vec<PassedArg> = vars
+        .iter()
+        .map(|(name, (value, span))| PassedArg {
+            name: name.clone(),
+            value: value.clone(),
+            span: span.clone(),
+            origin: Some(span.clone()),
+        })
+        .collect();
+    args.sort_by_key(|a| a.span.start);
+    Invocation {
+        kind,
+        span: command.span.clone(),
+        command: text[command.span.clone()]
+            .split_whitespace()
+            .filter(|w| *w != "\\")
+            .collect::<Vec<_>>()
+            .join(" "),
+        dockerfile: dir.join("compose.yaml"),
+        dockerfile_span: None,
+        context: Context::Dir(dir.to_path_buf()),
+        target: None,
+        args,
+        compose: true,
+        insert_at: command.span.end,
+    }
 }

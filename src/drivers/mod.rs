@@ -62,6 +62,9 @@ pub struct Invocation {
     pub context: Context,
     pub target: Option<String>,
     pub args: Vec<PassedArg>,
+    /// A `docker compose build`: `args` are then the bust-named variables the driver set before it,
+    /// which compose's `${VAR}` interpolation reads, and `dockerfile` is unused.
+    pub compose: bool,
     /// Just past the `build` word: where a fix adds ` --build-arg NAME`.
     pub insert_at: usize,
 }
