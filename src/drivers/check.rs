@@ -8,7 +8,9 @@ use crate::catalogue::known;
 use crate::checks::Analysis;
 use crate::compose::dockerfiles::{tidy, Dockerfiles};
 use crate::compose::target::{built_stages, bust_args, declared_args};
+use crate::detect::credentials::{might_leak, redact_url, secret_ranges};
 use crate::finding::{Applicability, Edit, Finding, Fix, Label};
+use crate::model::{Dockerfile, ItemKind};
 use crate::settings::Settings;
 use crate::source::{display_path, SourceFile};
 
@@ -61,7 +63,12 @@ pub fn check_invocations(
             continue;
         };
         let declared = declared_args(&model);
-        let analysis = Analysis::new(&linted.report.file, model, settings);
+        // The driver's view: an ARG with no default takes the value the build passes it.
+        let analysis = Analysis::new(
+            &linted.report.file,
+            with_values(model, &build.args),
+            settings,
+        );
         for name in bust_args(&analysis, &stages) {
             match build.args.iter().find(|a| a.name == name) {
                 None => findings.push(not_passed(build, &name, &shown)),
@@ -77,6 +84,9 @@ pub fn check_invocations(
         for arg in &build.args {
             if settings.is_bust_name(&arg.name) && !declared.contains(&arg.name) {
                 findings.push(not_declared(arg, &shown));
+            }
+            if carries_credentials(&arg.text) && fetched(&analysis, &stages, &arg.name) {
+                findings.push(credentials(arg, &shown));
             }
         }
     }
@@ -114,6 +124,74 @@ fn compose_env(file: &SourceFile, build: &Invocation, settings: &Settings, out: 
             );
             out.push(finding);
         }
+    }
+}
+
+/// The model with each ARG that has no default given the value `args` pass it, when written out.
+fn with_values(mut model: Dockerfile, args: &[PassedArg]) -> Dockerfile {
+    let value = |name: &str| {
+        let arg = args.iter().find(|a| a.name == name)?;
+        match &arg.value {
+            ValueKind::Constant(_) | ValueKind::Environment(_) if !arg.text.contains("$(") => {
+                Some(arg.text.clone())
+            }
+            _ => None,
+        }
+    };
+    let staged = model
+        .stages
+        .iter_mut()
+        .flat_map(|s| &mut s.items)
+        .filter_map(|i| match &mut i.kind {
+            ItemKind::Arg(decls) => Some(decls),
+            _ => None,
+        });
+    for decl in model.global_args.iter_mut().chain(staged.flatten()) {
+        if decl.default.is_none() {
+            decl.default = value(&decl.name);
+        }
+    }
+    model
+}
+
+/// Whether a value holds a URL with userinfo or a token query value, literal or from variables.
+fn carries_credentials(text: &str) -> bool {
+    might_leak(text) && !secret_ranges(text).is_empty()
+}
+
+/// Whether the arg `name` is used in a URL that a remote layer of the built stages fetches.
+fn fetched(analysis: &Analysis<'_>, stages: &[usize], name: &str) -> bool {
+    let text = &analysis.file.text;
+    analysis
+        .layers
+        .iter()
+        .filter(|l| stages.contains(&l.stage))
+        .any(|layer| {
+            layer.sources.iter().any(|source| {
+                let url = &text[source.url_span.clone()];
+                url.contains(&format!("${{{name}}}")) || url.contains(&format!("${name}"))
+            })
+        })
+}
+
+fn credentials(arg: &PassedArg, shown: &str) -> Finding {
+    let name = &arg.name;
+    Finding {
+        code: "CB006",
+        severity: known("CB006").severity,
+        message: format!(
+            "this build passes `{name}` a URL with credentials (`{}`), and `{shown}` fetches it: they \
+             land in the image",
+            redact_url(&arg.text)
+        ),
+        span: arg.origin.clone().unwrap_or(arg.span.clone()),
+        label: "credentials in a build arg".into(),
+        related: Vec::new(),
+        help: "Build args are recorded in the image's history and provenance, and are part of the \
+               layer's cache key. Pass the token as a secret (`docker build --secret id=token,env=TOKEN` \
+               and `RUN --mount=type=secret,id=token …`) or use `--ssh` with an SSH URL."
+            .into(),
+        fix: None,
     }
 }
 

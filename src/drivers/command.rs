@@ -2,7 +2,7 @@
 //! later build reads.
 use std::path::Path;
 
-use super::value::{classify, Vars};
+use super::value::{classify, resolved, Var, Vars};
 use super::{Context, DriverKind, Invocation, PassedArg};
 use crate::parse::shell::{SimpleCommand, Word};
 
@@ -20,7 +20,12 @@ pub fn assign(command: &SimpleCommand, vars: &mut Vars) {
             break;
         }
         let (kind, _) = classify(value, vars);
-        vars.insert(name.to_string(), (kind, word.span.clone()));
+        let var = Var {
+            kind,
+            span: word.span.clone(),
+            text: value.to_string(),
+        };
+        vars.insert(name.to_string(), var);
     }
 }
 
@@ -100,14 +105,17 @@ pub fn invocation(
             ("-f" | "--file", Some((v, span))) => file = Some((v, span)),
             ("--target", Some((v, _))) => target = Some(v),
             ("--build-arg", Some((v, span))) => {
-                let (name, (value, origin)) = match v.split_once('=') {
-                    Some((name, value)) => (name.to_string(), classify(value, vars)),
+                let (name, written) = match v.split_once('=') {
+                    Some((name, value)) => (name.to_string(), value.to_string()),
                     // `--build-arg NAME`: the value comes from the environment of the build.
-                    None => (v.clone(), classify(&format!("${{{v}}}"), vars)),
+                    None => (v.clone(), format!("${{{v}}}")),
                 };
+                let (value, origin) = classify(&written, vars);
+                let text = resolved(&written, vars);
                 args.push(PassedArg {
                     name,
                     value,
+                    text,
                     span,
                     origin,
                 });
@@ -172,11 +180,12 @@ fn compose_build(
 ) -> Invocation {
     let mut args: Vec<PassedArg> = vars
         .iter()
-        .map(|(name, (value, span))| PassedArg {
+        .map(|(name, var)| PassedArg {
             name: name.clone(),
-            value: value.clone(),
-            span: span.clone(),
-            origin: Some(span.clone()),
+            value: var.kind.clone(),
+            text: var.text.clone(),
+            span: var.span.clone(),
+            origin: Some(var.span.clone()),
         })
         .collect();
     args.sort_by_key(|a| a.span.start);

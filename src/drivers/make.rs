@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::command::{assign, invocation};
-use super::value::{classify, Vars};
+use super::value::{classify, Var, Vars};
 use super::{DriverKind, Invocation};
 use crate::parse::shell::{split_commands, Framing, ShellKind};
 
@@ -29,7 +29,9 @@ pub fn invocations(dir: &Path, text: &str) -> Vec<Invocation> {
         } else if let Some((name, value)) = assignment(line) {
             let value = expand(value, &values);
             let (kind, _) = classify(&value, &vars);
-            vars.insert(name.to_string(), (kind, at..at + line.trim_end().len()));
+            let span = at..at + line.trim_end().len();
+            let text = value.clone();
+            vars.insert(name.to_string(), Var { kind, span, text });
             values.insert(name.to_string(), value);
         }
         at = end;

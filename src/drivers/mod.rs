@@ -41,6 +41,8 @@ pub enum Context {
 pub struct PassedArg {
     pub name: String,
     pub value: ValueKind,
+    /// The value as written in the driver (a variable's assignment when it names one).
+    pub text: String,
     /// The `--build-arg` word.
     pub span: Range<usize>,
     /// Where the value was set, when an earlier assignment of the driver set it (`export X=$(date)`).

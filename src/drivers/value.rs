@@ -16,8 +16,24 @@ pub enum ValueKind {
     Environment(String),
 }
 
-/// The driver's assignments seen so far: name → what it holds and where it was set.
-pub type Vars = HashMap<String, (ValueKind, Range<usize>)>;
+/// One assignment of the driver: what it holds, where it was set, and its value as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Var {
+    pub kind: ValueKind,
+    pub span: Range<usize>,
+    pub text: String,
+}
+
+/// The driver's assignments seen so far, by name.
+pub type Vars = HashMap<String, Var>;
+
+/// The value as written, or the text of the assignment it names exactly (`$REPO` → `https://…`).
+pub fn resolved(text: &str, vars: &Vars) -> String {
+    match variable(text).and_then(|name| vars.get(&name)) {
+        Some(var) => var.text.clone(),
+        None => text.to_string(),
+    }
+}
 
 /// Programs whose output names a remote's commit.
 const PRECISE: &[&str] = &["git ls-remote", "git rev-parse", "cachebust bust"];
@@ -47,7 +63,7 @@ pub fn classify(text: &str, vars: &Vars) -> (ValueKind, Option<Range<usize>>) {
     }
     if let Some(name) = variable(text) {
         return match vars.get(&name) {
-            Some((kind, span)) => (kind.clone(), Some(span.clone())),
+            Some(var) => (var.kind.clone(), Some(var.span.clone())),
             None => (ValueKind::Environment(name), None),
         };
     }
@@ -132,7 +148,15 @@ mod tests {
     #[test]
     fn a_variable_takes_its_assignment() {
         let mut vars = Vars::new();
-        vars.insert("STAMP".into(), (ValueKind::PerBuild, 3..9));
+        let text = "$(date)".to_string();
+        vars.insert(
+            "STAMP".into(),
+            Var {
+                kind: ValueKind::PerBuild,
+                span: 3..9,
+                text,
+            },
+        );
         assert_eq!(classify("$STAMP", &vars), (ValueKind::PerBuild, Some(3..9)));
         assert_eq!(
             classify("${STAMP}", &vars),
