@@ -86,7 +86,10 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovered {
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
                 if is_compose_name(&name) {
                     found.compose_files.push(path.clone());
-                } else if crate::drivers::is_driver_name(&name) || is_shell_script(path) {
+                } else if crate::drivers::is_driver_name(&name)
+                    || crate::drivers::is_workflow_path(path)
+                    || is_shell_script(path)
+                {
                     found.drivers.push(path.clone());
                 } else {
                     found.dockerfiles.push(path.clone());
@@ -176,7 +179,10 @@ fn take(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, found: &Mut
     }
     let name = entry.file_name().to_string_lossy();
     let (dockerfile, compose) = (is_dockerfile_name(&name), is_compose_name(&name));
-    let driver = !dockerfile && !compose && crate::drivers::is_driver_name(&name);
+    let driver = !dockerfile
+        && !compose
+        && (crate::drivers::is_driver_name(&name)
+            || crate::drivers::is_workflow_path(entry.path()));
     if !dockerfile && !compose && !driver {
         return;
     }

@@ -219,16 +219,24 @@ fn not_passed(build: &Invocation, name: &str, shown: &str) -> Finding {
         span: build.span.clone(),
         label: format!("builds `{shown}` without `{name}`"),
         related: Vec::new(),
-        help: format!(
-            "A build passes the Dockerfile only the args given with `--build-arg`: without one, `{name}` \
-             keeps its default and the remote layers after it stay cached. Add `--build-arg {name}` (the \
-             value from the environment) and run the build with `cachebust exec -- …`, which sets `{name}` \
-             to the remote's head commit."
-        ),
-        fix: Some(Fix {
+        help: match (build.kind, build.insert_at) {
+            (super::DriverKind::Actions, None) => format!(
+                "`docker/build-push-action` passes the Dockerfile only its `build-args`: without one, \
+                 `{name}` keeps its default and the remote layers after it stay cached. Add \
+                 `{name}=${{{{ env.{name} }}}}` to `build-args` and set `{name}` in the job's `env` \
+                 (for instance from `cachebust bust --format env`)."
+            ),
+            _ => format!(
+                "A build passes the Dockerfile only the args given with `--build-arg`: without one, \
+                 `{name}` keeps its default and the remote layers after it stay cached. Add \
+                 `--build-arg {name}` (the value from the environment) and run the build with \
+                 `cachebust exec -- …`, which sets `{name}` to the remote's head commit."
+            ),
+        },
+        fix: build.insert_at.map(|at| Fix {
             title: format!("Add `--build-arg {name}` to the command (the value from the environment)"),
             applicability: Applicability::Unsafe,
-            edits: vec![Edit::insert(build.insert_at, format!(" --build-arg {name}"))],
+            edits: vec![Edit::insert(at, format!(" --build-arg {name}"))],
         }),
     }
 }

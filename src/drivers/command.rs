@@ -33,7 +33,14 @@ pub fn assign(command: &SimpleCommand, vars: &mut Vars) {
 /// `docker image build`, `podman build`, `buildah bud`), or `None` when the command is no such build.
 fn build_args(words: &[Word]) -> Option<&[Word]> {
     let text = |i: usize| words.get(i).map(|w| w.text.as_str());
-    let start = words.iter().position(|w| !w.text.contains('='))?;
+    // Past assignments and the wrappers that run the build as given (`cachebust exec -- docker build`).
+    let start = words.iter().position(|w| {
+        !w.text.contains('=')
+            && !matches!(
+                w.text.as_str(),
+                "sudo" | "env" | "exec" | "--" | "cachebust" | "time"
+            )
+    })?;
     let program = text(start)?.rsplit('/').next()?;
     let rest = match (program, text(start + 1), text(start + 2)) {
         ("docker" | "podman", Some("buildx" | "image"), Some("build")) => start + 3,
@@ -56,7 +63,7 @@ pub fn invocation(
         return Some(compose_build(kind, command, text, dir, vars));
     }
     let words = build_args(&command.words)?;
-    let insert_at = words[0].span.end;
+    let insert_at = Some(words[0].span.end);
     let words = &words[1..];
     let (mut file, mut target, mut args, mut context) = (None, None, Vec::new(), None);
     let mut i = 0;
@@ -203,6 +210,6 @@ fn compose_build(
         target: None,
         args,
         compose: true,
-        insert_at: command.span.end,
+        insert_at: None,
     }
 }

@@ -4,6 +4,7 @@
 //! cache-bust arg (`check`) are written once, over invocations, whatever the driver. A new driver is a
 //! parser plus a mapping into [`Invocation`], never a new rule.
 mod check;
+mod ci;
 mod command;
 mod make;
 mod script;
@@ -25,6 +26,8 @@ pub use value::{classify, ValueKind};
 pub enum DriverKind {
     Script,
     Makefile,
+    GitLab,
+    Actions,
 }
 
 /// Where the build's files come from.
@@ -67,16 +70,30 @@ pub struct Invocation {
     /// A `docker compose build`: `args` are then the bust-named variables the driver set before it,
     /// which compose's `${VAR}` interpolation reads, and `dockerfile` is unused.
     pub compose: bool,
-    /// Just past the `build` word: where a fix adds ` --build-arg NAME`.
-    pub insert_at: usize,
+    /// Just past the `build` word: where a fix adds ` --build-arg NAME` (`None`: no such fix, as for
+    /// a `build-push-action` step).
+    pub insert_at: Option<usize>,
 }
 
 /// Whether a file name is a build driver's by its name alone: `*.sh`, `Makefile`, `makefile`,
 /// `GNUmakefile`, `*.mk`.
 pub fn is_driver_name(name: &str) -> bool {
-    name.ends_with(".sh")
+    name == ".gitlab-ci.yml"
+        || name.ends_with(".sh")
         || name.ends_with(".mk")
         || matches!(name, "Makefile" | "makefile" | "GNUmakefile")
+}
+
+/// Whether a path is a GitHub Actions workflow's: `.github/workflows/*.yml` or `*.yaml`.
+pub fn is_workflow_path(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let dir = path.parent().unwrap_or(Path::new(""));
+    (name.ends_with(".yml") || name.ends_with(".yaml"))
+        && dir.file_name().is_some_and(|d| d == "workflows")
+        && dir
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == ".github")
 }
 
 /// Whether the text is a shell script by its shebang (`#!/bin/sh`, `#!/usr/bin/env bash`, …).
@@ -141,6 +158,7 @@ pub fn lint_driver_text(file: SourceFile, cwd: &Path, settings: &Settings) -> Fi
 pub fn is_driver(path: &Path, text: &str) -> bool {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     is_driver_name(&name)
+        || is_workflow_path(path)
         || (!crate::discover::is_dockerfile_name(&name) && has_shell_shebang(text))
 }
 
@@ -148,7 +166,12 @@ pub fn is_driver(path: &Path, text: &str) -> bool {
 pub fn invocations(path: &Path, text: &str) -> Vec<Invocation> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let dir = path.parent().unwrap_or(Path::new(""));
-    if name.ends_with(".mk") || matches!(&*name, "Makefile" | "makefile" | "GNUmakefile") {
+    if is_workflow_path(path) {
+        let root = dir.parent().and_then(Path::parent).unwrap_or(Path::new(""));
+        ci::invocations(DriverKind::Actions, root, path, text)
+    } else if name == ".gitlab-ci.yml" {
+        ci::invocations(DriverKind::GitLab, dir, path, text)
+    } else if name.ends_with(".mk") || matches!(&*name, "Makefile" | "makefile" | "GNUmakefile") {
         make::invocations(dir, text)
     } else {
         script::invocations(dir, text)

@@ -46,6 +46,21 @@ const PER_BUILD: &[&str] = &[
     "/proc/sys/kernel/random/uuid",
 ];
 
+/// CI values that are new on every pipeline: GitHub's run id and number and the building repo's commit
+/// (`${{ github.sha }}`, which moves with every push whatever the remote does), GitLab's pipeline ids.
+const CI_PER_BUILD: &[&str] = &[
+    "github.run_id",
+    "github.run_number",
+    "github.run_attempt",
+    "github.sha",
+    "GITHUB_RUN_ID",
+    "GITHUB_SHA",
+    "CI_PIPELINE_ID",
+    "CI_PIPELINE_IID",
+    "CI_JOB_ID",
+    "CI_COMMIT_SHA",
+];
+
 /// Classifies a value as written (substitutions unexpanded), with `vars` the driver's earlier assignments.
 /// Returns the kind and, when an assignment decided it, where.
 pub fn classify(text: &str, vars: &Vars) -> (ValueKind, Option<Range<usize>>) {
@@ -58,8 +73,19 @@ pub fn classify(text: &str, vars: &Vars) -> (ValueKind, Option<Range<usize>>) {
             return (ValueKind::PerBuild, None);
         }
     }
-    if PER_BUILD[2..4].iter().any(|p| text.contains(p)) {
+    if PER_BUILD[2..4].iter().any(|p| text.contains(p))
+        || CI_PER_BUILD.iter().any(|p| text.contains(p))
+    {
         return (ValueKind::PerBuild, None);
+    }
+    if let Some(name) = text
+        .strip_prefix("${{")
+        .and_then(|t| t.strip_suffix("}}"))
+        .map(str::trim)
+    {
+        // A GitHub Actions expression: `env.X` is the environment; others are opaque, not constants.
+        let name = name.strip_prefix("env.").unwrap_or(name);
+        return (ValueKind::Environment(name.to_string()), None);
     }
     if let Some(name) = variable(text) {
         return match vars.get(&name) {
@@ -138,6 +164,13 @@ mod tests {
         assert_eq!(kind("build-$RANDOM"), ValueKind::PerBuild);
         assert_eq!(kind("$(updated)"), ValueKind::Environment("updated".into()));
         assert_eq!(kind("1"), ValueKind::Constant("1".into()));
+        assert_eq!(kind("${{ github.run_id }}"), ValueKind::PerBuild);
+        assert_eq!(kind("${{ github.sha }}"), ValueKind::PerBuild);
+        assert_eq!(kind("$CI_PIPELINE_ID"), ValueKind::PerBuild);
+        assert_eq!(
+            kind("${{ env.CACHE_BUST }}"),
+            ValueKind::Environment("CACHE_BUST".into())
+        );
         assert_eq!(
             kind("${CACHE_BUST:-x}"),
             ValueKind::Environment("CACHE_BUST".into())
