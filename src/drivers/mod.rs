@@ -6,6 +6,7 @@
 mod check;
 mod ci;
 mod command;
+mod just;
 mod make;
 mod script;
 mod value;
@@ -27,6 +28,7 @@ pub enum DriverKind {
     Script,
     Makefile,
     GitLab,
+    Just,
     Actions,
 }
 
@@ -79,6 +81,8 @@ pub struct Invocation {
 /// `GNUmakefile`, `*.mk`.
 pub fn is_driver_name(name: &str) -> bool {
     name == ".gitlab-ci.yml"
+        || name.eq_ignore_ascii_case("justfile")
+        || name == ".justfile"
         || name.ends_with(".sh")
         || name.ends_with(".mk")
         || matches!(name, "Makefile" | "makefile" | "GNUmakefile")
@@ -169,6 +173,8 @@ pub fn invocations(path: &Path, text: &str) -> Vec<Invocation> {
     if is_workflow_path(path) {
         let root = dir.parent().and_then(Path::parent).unwrap_or(Path::new(""));
         ci::invocations(DriverKind::Actions, root, path, text)
+    } else if name.eq_ignore_ascii_case("justfile") || name == ".justfile" {
+        just::invocations(dir, text)
     } else if name == ".gitlab-ci.yml" {
         ci::invocations(DriverKind::GitLab, dir, path, text)
     } else if name.ends_with(".mk") || matches!(&*name, "Makefile" | "makefile" | "GNUmakefile") {
