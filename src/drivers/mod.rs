@@ -8,6 +8,7 @@ mod ci;
 mod command;
 mod just;
 mod make;
+mod messages;
 mod script;
 mod value;
 
