@@ -32,6 +32,9 @@ pub struct Example {
     /// For a compose rule: the `compose.yaml` that builds `dockerfile` (with `build: .`).
     #[serde(default)]
     pub compose: Option<String>,
+    /// For a build-driver rule: the `build.sh` beside `dockerfile` that builds it.
+    #[serde(default)]
+    pub driver: Option<String>,
     /// The file after `--fix` (with `--unsafe-fixes` for unsafe fixes), when the rule has a fix.
     #[serde(default)]
     pub fixed: Option<String>,
@@ -57,6 +60,7 @@ const RULE_FILES: &[&str] = &[
     include_str!("../rules/CB005.toml"),
     include_str!("../rules/CB006.toml"),
     include_str!("../rules/CB007.toml"),
+    include_str!("../rules/CB008.toml"),
     include_str!("../rules/CB100.toml"),
 ];
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod context;
 pub mod detect;
 pub mod discover;
+pub mod drivers;
 pub mod finding;
 pub mod fix;
 pub mod lint;

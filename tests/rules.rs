@@ -24,9 +24,14 @@ fn every_example_behaves_as_documented() {
             rule.code
         );
         for example in &rule.examples {
-            let report = match &example.compose {
-                Some(compose) => lint_compose_example(compose, &example.dockerfile, &settings),
-                None => lint_bytes(
+            let report = match (&example.compose, &example.driver) {
+                (Some(compose), _) => {
+                    lint_beside("compose.yaml", compose, &example.dockerfile, &settings)
+                }
+                (None, Some(driver)) => {
+                    lint_beside("build.sh", driver, &example.dockerfile, &settings)
+                }
+                (None, None) => lint_bytes(
                     "Dockerfile".as_ref(),
                     "Dockerfile".into(),
                     example.dockerfile.clone().into_bytes(),
@@ -61,10 +66,11 @@ fn every_example_behaves_as_documented() {
     }
 }
 
-/// A compose example is a `compose.yaml` beside the Dockerfile it builds: their findings together.
-fn lint_compose_example(compose: &str, dockerfile: &str, settings: &Settings) -> FileReport {
+/// A compose or driver example is a `compose.yaml` or `build.sh` beside the Dockerfile it builds: their
+/// findings together.
+fn lint_beside(name: &str, driver: &str, dockerfile: &str, settings: &Settings) -> FileReport {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
+    std::fs::write(dir.path().join(name), driver).unwrap();
     std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
     let project = lint_project(&[dir.path().to_path_buf()], dir.path(), settings);
     let mut reports = project.reports.into_iter();

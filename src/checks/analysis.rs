@@ -71,6 +71,32 @@ pub enum SecretHow {
     Default,
 }
 
+/// Whether the arg `name` is used by `items` (the rest of its stage) only in `RUN` lines that echo it
+/// (`RUN echo "${LATEST_SHA_COMMIT}"`): such an arg exists to change the layer's text, which is what a
+/// cache bust does, whatever its name.
+fn echo_only(items: &[crate::model::Item], file: &SourceFile, name: &str) -> bool {
+    let (braced, bare) = (format!("${{{name}}}"), format!("${name}"));
+    let uses = |text: &str| {
+        text.contains(&braced)
+            || text.match_indices(&bare).any(|(at, m)| {
+                !text[at + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+    };
+    let mut users = items
+        .iter()
+        .filter(|i| uses(&file.text[i.span.clone()]))
+        .peekable();
+    users.peek().is_some()
+        && users.all(|item| match &item.kind {
+            ItemKind::Run(run) => run.commands.iter().all(|c| {
+                c.words
+                    .first()
+                    .is_some_and(|w| matches!(w.text.as_str(), "echo" | "printf" | ":" | "true"))
+            }),
+            _ => false,
+        })
+}
+
 /// Why a bust does not reach a layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutOfScope {
@@ -142,6 +168,8 @@ impl<'a> Analysis<'a> {
                 .parent
                 .map_or_else(|| root.clone(), |p| end_scopes[p].clone());
             let first_layer = layers.len();
+            // Args that are busts by what they do (only echoed), kept only if a remote layer follows.
+            let mut by_use_busts: Vec<(usize, usize)> = Vec::new();
             for (i, item) in stage.items.iter().enumerate() {
                 let place = Place::Stage { stage: s, item: i };
                 match &item.kind {
@@ -156,7 +184,12 @@ impl<'a> Analysis<'a> {
                             if !item.onbuild {
                                 scope.declare(&decl.name, value);
                             }
-                            if settings.is_bust_name(&decl.name) {
+                            let by_use = !settings.is_bust_name(&decl.name)
+                                && echo_only(&stage.items[i + 1..], file, &decl.name);
+                            if by_use {
+                                by_use_busts.push((busts.len(), i));
+                            }
+                            if by_use || settings.is_bust_name(&decl.name) {
                                 busts.push(Bust {
                                     name: decl.name.clone(),
                                     default: decl.default.clone(),
@@ -261,6 +294,11 @@ impl<'a> Analysis<'a> {
                 }
                 if bound.is_none() {
                     bound = scope.breach().map(|b| (item.span.clone(), b));
+                }
+            }
+            for &(index, item) in by_use_busts.iter().rev() {
+                if !layers[first_layer..].iter().any(|l| l.item > item) {
+                    busts.remove(index);
                 }
             }
             end_scopes.push(scope);

@@ -9,7 +9,7 @@
 mod cb000;
 mod cb004;
 mod cb005;
-mod dockerfiles;
+pub mod dockerfiles;
 pub mod files;
 pub mod fix;
 pub mod inline;

@@ -140,6 +140,16 @@ pub fn lint_project_each<R: Send>(
             errors.extend(e);
         },
     );
+    // The build drivers (scripts, Makefiles): their own reports, and the Dockerfiles they build.
+    let mut driven = Dockerfiles::default();
+    for path in &found.drivers {
+        match crate::drivers::lint_driver(path, cwd, settings, &mut driven) {
+            Ok(Some(report)) => ready.push((None, report)),
+            Ok(None) => {}
+            Err(e) => errors.push(format!("{}: cannot read: {e}", display_path(path, cwd))),
+        }
+    }
+    built.push(driven);
     let mut ids: HashMap<FileId, usize> = HashMap::new();
     for (id, report) in built.into_iter().flat_map(Dockerfiles::into_reports) {
         if let std::collections::hash_map::Entry::Vacant(entry) = ids.entry(id.clone()) {

@@ -107,9 +107,12 @@ fn linter<'a>(
     let name = file.path.file_name().unwrap_or_default().to_string_lossy();
     let compose = is_compose_name(&name)
         || (!is_dockerfile_name(&name) && is_compose_text(&file.path, &file.text));
+    let driver = !compose && crate::drivers::is_driver(&file.path, &file.text);
     let cwd = std::env::current_dir().unwrap_or_default();
     move |f: &SourceFile| -> Vec<Finding> {
-        if compose {
+        if driver {
+            crate::drivers::lint_driver_text(f.clone(), &cwd, settings).findings
+        } else if compose {
             let findings = lint_compose_text(f.clone(), &cwd, settings).findings;
             settings.filter(&f.path, findings)
         } else {
