@@ -2,10 +2,12 @@
 //! following Docker's scoping (a stage sees its own ARGs and those of the stages it is built from,
 //! never a global ARG it does not re-declare, never an ARG declared after the layer).
 use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
 use super::files::{sources_from_files, sources_from_script, StageFiles};
+use super::names::{layer_arg_names, RemoteKey};
 
 use crate::context::{join, BuildContext, Placed};
 use crate::detect::credentials::{
@@ -117,6 +119,8 @@ pub struct Analysis<'a> {
     /// The instruction whose expansion first hit a bound, and which: from there on variables are
     /// not expanded (their values are unknown).
     pub bound: Option<(Range<usize>, Breach)>,
+    /// Each layer's per-layer arg name (see [`super::names`]), by the layer's start.
+    layer_args: HashMap<usize, String>,
 }
 
 impl<'a> Analysis<'a> {
@@ -304,6 +308,7 @@ impl<'a> Analysis<'a> {
             end_scopes.push(scope);
             end_files.push(files);
         }
+        let layer_args = per_layer_args(settings, &layers);
         Analysis {
             file,
             settings,
@@ -312,6 +317,7 @@ impl<'a> Analysis<'a> {
             busts,
             secrets,
             bound,
+            layer_args,
         }
     }
 
@@ -345,10 +351,9 @@ impl<'a> Analysis<'a> {
         })
     }
 
-    /// The layer's own arg when fixes insert one per layer: named after its first moving remote.
+    /// The layer's own arg when fixes insert one per layer: named after its moving remotes.
     pub fn per_layer_arg(&self, layer: &Layer) -> Option<String> {
-        let first = self.mutable_sources(layer).next()?;
-        Some(self.settings.per_layer_arg(&first.url))
+        self.layer_args.get(&layer.span.start).cloned()
     }
 
     /// Whether a bust's declaration is visible to the layer (before it, in its stage or one it is built from).
@@ -450,6 +455,27 @@ fn secret_uses(command: &SimpleCommand, scope: &Scope) -> Vec<SecretUse> {
 }
 
 /// An `ADD` idiom bust covers only remotes of its own repository; an arg covers everything.
+/// The per-layer arg name of every layer with a moving remote, keyed by the layer's start.
+fn per_layer_args(settings: &Settings, layers: &[Layer]) -> HashMap<usize, String> {
+    let remotes: Vec<Vec<RemoteKey<'_>>> = layers
+        .iter()
+        .map(|layer| {
+            layer
+                .sources
+                .iter()
+                .filter(|s| s.kind.is_mutable(settings.strict_tags))
+                .map(|s| (s.url.as_str(), s.reference.as_deref()))
+                .collect()
+        })
+        .collect();
+    let names = layer_arg_names(&settings.fix_arg, &remotes);
+    layers
+        .iter()
+        .zip(names)
+        .filter_map(|(layer, name)| Some((layer.span.start, name?)))
+        .collect()
+}
+
 fn covers(bust: &Bust, source: &RemoteSource) -> bool {
     match &bust.repo {
         None => true,

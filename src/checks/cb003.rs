@@ -133,7 +133,7 @@ fn move_fix(analysis: &Analysis<'_>, bust: &Bust, target: &Layer, item: usize) -
     if !text.ends_with('\n') {
         text += file.newline();
     }
-    let at = file.line_range(target.span.start).start;
+    let at = super::fixes::attached_comments_start(file, file.line_range(target.span.start).start);
     Some(Fix {
         title: format!(
             "Move `ARG {}` down to just before the first remote layer",

@@ -14,6 +14,7 @@ mod cb006;
 mod cb007;
 mod files;
 mod fixes;
+pub mod names;
 pub(crate) mod suppress;
 mod wording;
 

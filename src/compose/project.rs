@@ -2,9 +2,10 @@
 //! report per file.
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::cb000;
-use super::dockerfiles::Dockerfiles;
+use super::dockerfiles::{Dockerfiles, Pending};
 use super::files::{compose_sets, is_compose_text};
 use super::interpolate::Env;
 use super::merge::merge_services;
@@ -212,13 +213,23 @@ pub fn lint_project_each<R: Send>(
 /// Lints one compose file's text as if it were at `file.path` (with its `.override` twin or base read
 /// from disk), for a fixer that re-lints text it has not written yet. Dockerfile findings are not in it.
 pub fn lint_compose_text(file: SourceFile, cwd: &Path, settings: &Settings) -> FileReport {
+    lint_compose_over(file, cwd, settings, Arc::default())
+}
+
+/// [`lint_compose_text`] with the Dockerfiles in `pending` read as their fixed, unwritten texts.
+pub fn lint_compose_over(
+    file: SourceFile,
+    cwd: &Path,
+    settings: &Settings,
+    pending: Arc<Pending>,
+) -> FileReport {
     let env = |name: &str| std::env::var(name).ok();
     let mut run = Run {
         cwd,
         settings,
         env: &env,
         read: &crate::source::read_file,
-        dockerfiles: Dockerfiles::default(),
+        dockerfiles: Dockerfiles::over(pending),
         errors: Vec::new(),
     };
     let path = file.path.clone();
