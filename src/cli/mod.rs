@@ -1,18 +1,22 @@
 //! The command line: argument parsing, the subcommands, and exit codes (0 clean, 1 findings, 2 errors).
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 mod check;
+mod completions;
 mod fixing;
+mod man;
 mod rule;
 
 pub use check::CheckArgs;
+pub use man::render_man_page;
 pub use rule::RuleArgs;
 
 /// Finds Dockerfile layers that fetch a mutable remote and are served stale from the build cache.
 #[derive(Debug, Parser)]
-#[command(name = "cachebust", version, about, propagate_version = true, after_help = AFTER_HELP)]
+// The version carries the git commit when built from a checkout (build.rs).
+#[command(name = "cachebust", version = env!("CACHEBUST_VERSION"), about, propagate_version = true, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -48,11 +52,14 @@ pub enum Command {
     /// Speak the Language Server Protocol on stdin/stdout: diagnostics, fixes and hover in an editor.
     Server(crate::server::ServerArgs),
     /// Print a shell completion script.
-    #[command(display_name = "cachebust")]
+    #[command(display_name = "cachebust", after_help = completions::AFTER_HELP)]
     Completions {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff), generated from these definitions.
+    #[command(hide = true, display_name = "cachebust")]
+    Man,
 }
 
 /// Runs the command line. A panic is reported as an internal error (exit 2), never as a backtrace dump,
@@ -102,14 +109,7 @@ fn run(cli: Cli) -> u8 {
         Command::Bust(args) => crate::bust::run_bust(&args),
         Command::Exec(args) => crate::bust::run_exec(&args),
         Command::Server(_) => crate::server::run_server(),
-        Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "cachebust",
-                &mut std::io::stdout(),
-            );
-            0
-        }
+        Command::Completions { shell } => completions::run_completions(shell),
+        Command::Man => man::run_man(),
     }
 }
