@@ -54,6 +54,7 @@ fn man_page_has_a_section_per_subcommand_and_no_missing_pages() {
             ".SH \"CACHEBUST RULE\"",
             ".SH \"CACHEBUST BUST\"",
             ".SH \"CACHEBUST EXEC\"",
+            ".SH \"CACHEBUST SERVER\"",
             ".SH \"CACHEBUST COMPLETIONS\"",
             ".SH VERSION",
         ]

@@ -44,10 +44,27 @@ pub fn label(source: &RemoteSource) -> String {
             source.unresolved.join("`, `$")
         ),
     };
+    // A URL from an arg with no value (`git+${REPO}@main`): say that the repository itself is unknown.
+    let why = match unknown_url_vars(source) {
+        names if names.is_empty() || source.kind == RefKind::Unresolved => why,
+        names => format!("{why}; the URL's `${}` has no default", names.join("`, `$")),
+    };
     match &source.via {
         Some(via) => format!("{at} ({why}), named in {}:{}", via.file, via.line),
         None => format!("{at} ({why})"),
     }
+}
+
+/// The variables with no value that the URL itself still names.
+fn unknown_url_vars(source: &RemoteSource) -> Vec<&str> {
+    source
+        .unresolved
+        .iter()
+        .map(String::as_str)
+        .filter(|name| {
+            source.url.contains(&format!("${{{name}}}")) || source.url.contains(&format!("${name}"))
+        })
+        .collect()
 }
 
 /// What will not reach the image while the layer is cached.

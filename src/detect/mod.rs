@@ -8,7 +8,7 @@ pub mod refs;
 pub mod spec;
 
 use refs::{classify, RefKind};
-use spec::{Detector, Detectors, Form, UrlFrom};
+use spec::{Detector, Detectors, Form, RefOption, UrlFrom};
 
 use crate::model::scope::Scope;
 use crate::parse::shell::{split_commands, Framing, ShellKind, SimpleCommand, Word};
@@ -530,7 +530,7 @@ fn extract(
     scope: &Scope,
     out: &mut Vec<RemoteSource>,
 ) {
-    let mut ref_option: Option<(&str, Option<RefKind>)> = None;
+    let mut ref_option: Option<(&str, RefOption)> = None;
     let mut option_url = None;
     let mut positionals = Vec::new();
     let mut i = 0;
@@ -561,7 +561,7 @@ fn extract(
     let mut push = |url: &str,
                     span: Range<usize>,
                     reference: Option<&str>,
-                    forced: Option<RefKind>,
+                    forced: RefOption,
                     default: Option<&str>| {
         let url = scope.expand(url);
         if url.text.starts_with("file://") {
@@ -573,13 +573,18 @@ fn extract(
         let (reference, kind) = match (&reference, default) {
             (Some(r), _) if !r.unresolved.is_empty() => {
                 unresolved.extend(r.unresolved.iter().cloned());
-                (Some(r.text.clone()), RefKind::Unresolved)
+                // `--tag ${V}` is a tag whatever V holds; `--branch ${B}` says what is unknown.
+                let kind = match forced.kind.or(forced.unknown) {
+                    Some(kind @ (RefKind::Tag | RefKind::Commit)) => kind,
+                    _ => RefKind::Unresolved,
+                };
+                (Some(r.text.clone()), kind)
             }
             (Some(r), _) => (
                 Some(r.text.clone()),
-                forced.unwrap_or_else(|| classify(&r.text)),
+                forced.kind.unwrap_or_else(|| classify(&r.text)),
             ),
-            (None, _) if forced.is_some() => (None, forced.unwrap_or(RefKind::Default)),
+            (None, _) if forced.kind.is_some() => (None, forced.kind.unwrap_or(RefKind::Default)),
             (None, Some(d)) => (None, classify(d)),
             (None, None) => return,
         };
@@ -598,7 +603,8 @@ fn extract(
             ref_from_variable,
         });
     };
-    let (option_ref, option_kind) = ref_option.map_or((None, None), |(v, k)| (Some(v), k));
+    let (option_ref, option_kind) =
+        ref_option.map_or((None, RefOption::default()), |(v, k)| (Some(v), k));
     match &detector.url {
         UrlFrom::Positional => {
             let (url, span) = match (positionals.first(), &detector.default_url) {
@@ -656,10 +662,13 @@ fn extract(
                 let expanded = expand_text(scope, &word.text);
                 if let Some((url, reference, form)) = match_forms(detectors, detector, &expanded) {
                     let (reference, forced) = match reference {
-                        Some(r) => (Some(r), form.ref_kind),
+                        Some(r) => (Some(r), RefOption::forced(form.ref_kind)),
+                        None if option_kind.kind.is_some() || form.ref_kind.is_none() => {
+                            (option_ref.map(str::to_string), option_kind)
+                        }
                         None => (
                             option_ref.map(str::to_string),
-                            option_kind.or(form.ref_kind),
+                            RefOption::forced(form.ref_kind),
                         ),
                     };
                     let default = form

@@ -26,12 +26,32 @@ pub struct Detector {
     pub url: UrlFrom,
     pub positional_pattern: Option<Regex>,
     pub value_options: Vec<String>,
-    pub ref_options: BTreeMap<String, Option<RefKind>>,
+    pub ref_options: BTreeMap<String, RefOption>,
     pub ref_positional: Option<usize>,
     pub default_url: Option<String>,
     pub default_ref: Option<String>,
     pub pinnable: bool,
     pub forms: Vec<usize>,
+}
+
+/// What an option that names the ref says about its kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RefOption {
+    /// The kind of every value (`--tag`), or `None` to classify the text.
+    pub kind: Option<RefKind>,
+    /// The kind of a value from an arg with no value (`cargo install --rev ${X}`: a commit), when the
+    /// text is classified.
+    pub unknown: Option<RefKind>,
+}
+
+impl RefOption {
+    /// A kind forced on every value (a form's `ref-kind`).
+    pub fn forced(kind: Option<RefKind>) -> RefOption {
+        RefOption {
+            kind,
+            unknown: kind,
+        }
+    }
 }
 
 /// A URL shape shared by several detectors.
@@ -292,8 +312,19 @@ fn ref_kind(id: &str, text: &str) -> Result<Option<RefKind>, String> {
         "commit" => Ok(Some(RefKind::Commit)),
         "latest" => Ok(Some(RefKind::Latest)),
         other => Err(format!(
-            "`{id}`: unknown ref kind `{other}` (expected auto, branch, tag, commit or latest)"
+            "`{id}`: unknown ref kind `{other}` (expected auto, auto-commit, branch, tag, commit or latest)"
         )),
+    }
+}
+
+/// `auto`, a kind, or `auto-commit`: the text is classified, and an unknown value is a commit.
+fn ref_option(id: &str, text: &str) -> Result<RefOption, String> {
+    match text {
+        "auto-commit" => Ok(RefOption {
+            kind: None,
+            unknown: Some(RefKind::Commit),
+        }),
+        other => ref_kind(id, other).map(RefOption::forced),
     }
 }
 
@@ -393,11 +424,17 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
     if url == UrlFrom::Forms && forms.is_empty() {
         return Err(format!("`{id}`: `url = \"forms\"` needs a `forms` list"));
     }
+    if raw.ref_positional == Some(0) {
+        // Counted from 1 like `$1`: 0 names no argument (and `n - 1` would underflow).
+        return Err(format!(
+            "`{id}`: `ref-positional` counts from 1 (the first positional argument); 0 names none"
+        ));
+    }
     let commands = split_commands(&id, &raw.commands)?;
     let ref_options = raw
         .ref_options
         .iter()
-        .map(|(option, kind)| Ok((option.clone(), ref_kind(&id, kind)?)))
+        .map(|(option, kind)| Ok((option.clone(), ref_option(&id, kind)?)))
         .collect::<Result<BTreeMap<_, _>, String>>()?;
     Ok(Detector {
         positional_pattern: raw

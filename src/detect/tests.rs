@@ -372,6 +372,74 @@ fn cargo() {
 }
 
 #[test]
+fn an_option_that_names_the_kind_decides_it_whatever_the_value() {
+    let url = "https://github.com/coral-xyz/anchor";
+    let arg = |option: &str| {
+        format!("ARG V\nRUN cargo install --git {url} {option} ${{V}} --locked anchor-cli")
+    };
+    let one_kind = |text: &str| {
+        let found = run(text);
+        assert_eq!(found.len(), 1, "{text}");
+        (found[0].2.clone(), found[0].3)
+    };
+    assert_eq!(one_kind(&arg("--tag")), (Some("${V}".into()), Tag));
+    assert_eq!(one_kind(&arg("--rev")), (Some("${V}".into()), Commit));
+    // A branch with no known value is still reported as the unknown it is.
+    assert_eq!(
+        one_kind(&arg("--branch")),
+        (Some("${V}".into()), Unresolved)
+    );
+    // A written `--rev` value is read as written: `main` is a branch.
+    assert_eq!(
+        one_kind(&format!("RUN cargo install --git {url} --rev main")),
+        (Some("main".into()), Branch)
+    );
+    assert_eq!(
+        one_kind("ARG V\nRUN uv add git+https://github.com/acme/tool --tag ${V}"),
+        (Some("${V}".into()), Tag)
+    );
+    // A URL form that names tags: `archive/refs/tags/${VERSION}` is a tag even with no value.
+    assert_eq!(
+        one_kind("ARG VERSION\nRUN curl -L https://github.com/acme/tool/archive/refs/tags/${VERSION}.tar.gz | tar xz"),
+        (Some("${VERSION}".into()), Tag)
+    );
+    assert_eq!(
+        one_kind("ARG B\nRUN curl -L https://github.com/acme/tool/archive/refs/heads/${B}.tar.gz | tar xz"),
+        (Some("${B}".into()), Unresolved)
+    );
+}
+
+#[test]
+fn a_url_from_an_arg_with_no_value_is_still_a_vcs_install() {
+    let found = run("ARG REPO\nARG BRANCH\nRUN pip install git+${REPO}@${BRANCH}");
+    assert_eq!(
+        found,
+        vec![(
+            "pip install".to_string(),
+            "${REPO}".to_string(),
+            Some("${BRANCH}".to_string()),
+            Unresolved
+        )]
+    );
+    one(
+        "ARG REPO\nRUN pip install --no-cache-dir \"git+${REPO}@main#egg=tool\"",
+        "pip install",
+        "${REPO}",
+        Some("main"),
+        Branch,
+    );
+    one(
+        "ARG REPO\nRUN poetry add git+$REPO#develop",
+        "poetry add",
+        "$REPO",
+        Some("develop"),
+        Branch,
+    );
+    // A package name from an arg is not a VCS install.
+    assert!(run("ARG PACKAGE\nRUN pip install ${PACKAGE}").is_empty());
+}
+
+#[test]
 fn go() {
     one(
         "RUN go install golang.org/x/tools/gopls@latest",
