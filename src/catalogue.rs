@@ -32,9 +32,16 @@ pub struct Example {
     /// For a compose rule: the `compose.yaml` that builds `dockerfile` (with `build: .`).
     #[serde(default)]
     pub compose: Option<String>,
+    /// For a build-driver rule: the `build.sh` beside `dockerfile` that builds it.
+    #[serde(default)]
+    pub driver: Option<String>,
     /// The file after `--fix` (with `--unsafe-fixes` for unsafe fixes), when the rule has a fix.
     #[serde(default)]
     pub fixed: Option<String>,
+    /// Other codes a bad example reports besides its rule's (a near-miss suppression leaves the finding
+    /// it meant to suppress); the tests accept these and nothing else.
+    #[serde(default)]
+    pub also: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -53,6 +60,7 @@ const RULE_FILES: &[&str] = &[
     include_str!("../rules/CB005.toml"),
     include_str!("../rules/CB006.toml"),
     include_str!("../rules/CB007.toml"),
+    include_str!("../rules/CB008.toml"),
     include_str!("../rules/CB100.toml"),
 ];
 
@@ -82,6 +90,16 @@ pub fn known(code: &str) -> &'static Rule {
 }
 
 /// A rule's documentation as readable text (`cachebust rule CODE`).
+/// Where a rule's documentation page lives (`docs/rules/CODE.md`, generated from `rules/` by
+/// [`render_rule`]; a test keeps the pages current). SARIF's `helpUri`, the JSON output and the
+/// language server link here.
+pub fn docs_url(code: &str) -> String {
+    format!("{DOCS_URI}/{code}.md")
+}
+
+/// The rule pages' folder in the project's repository.
+pub const DOCS_URI: &str = "https://github.com/cachebust/cachebust/blob/main/docs/rules";
+
 pub fn render_rule(rule: &Rule) -> String {
     use std::fmt::Write;
     let mut out = format!(

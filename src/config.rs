@@ -43,11 +43,20 @@ pub fn find_config(dir: &Path) -> Option<PathBuf> {
 
 /// Reads a config file into settings (defaults for everything it does not say).
 pub fn load_config(path: &Path) -> Result<Settings, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    let error = |message: String| ConfigError {
         path: path.to_path_buf(),
         text: String::new(),
         span: None,
-        message: format!("cannot read the config file: {e}"),
+        message: format!("cannot read the config file: {message}"),
+    };
+    // The rules of linted files: a regular file (never a FIFO that blocks or a device that never
+    // ends) of at most 10 MiB.
+    let bytes = crate::source::read_file(path).map_err(|e| error(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        error(format!(
+            "it is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
     })?;
     parse_config(path, &text)
 }

@@ -68,6 +68,8 @@ pub struct Discovered {
     /// Dockerfiles, and explicit files of any other name (the caller may still find them to be compose files).
     pub dockerfiles: Vec<PathBuf>,
     pub compose_files: Vec<PathBuf>,
+    /// Build drivers: shell scripts and Makefiles (`crate::drivers`).
+    pub drivers: Vec<PathBuf>,
     pub errors: Vec<WalkError>,
     /// Files the walk left out on purpose, with the reason (a symlink out of the tree).
     pub skipped: Vec<WalkError>,
@@ -84,6 +86,11 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovered {
                 let name = path.file_name().unwrap_or_default().to_string_lossy();
                 if is_compose_name(&name) {
                     found.compose_files.push(path.clone());
+                } else if crate::drivers::is_driver_name(&name)
+                    || crate::drivers::is_workflow_path(path)
+                    || is_shell_script(path)
+                {
+                    found.drivers.push(path.clone());
                 } else {
                     found.dockerfiles.push(path.clone());
                 }
@@ -100,7 +107,11 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovered {
             }),
         }
     }
-    for files in [&mut found.dockerfiles, &mut found.compose_files] {
+    for files in [
+        &mut found.dockerfiles,
+        &mut found.compose_files,
+        &mut found.drivers,
+    ] {
         files.sort();
         files.dedup();
     }
@@ -115,6 +126,13 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovered {
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
     let found = discover_all(paths);
     (found.dockerfiles, found.errors)
+}
+
+/// Whether an explicit file is a shell script by its shebang (a `rebuild` with no extension).
+fn is_shell_script(path: &Path) -> bool {
+    let mut head = [0u8; 128];
+    let read = std::fs::File::open(path).and_then(|mut f| std::io::Read::read(&mut f, &mut head));
+    read.is_ok_and(|n| crate::drivers::has_shell_shebang(&String::from_utf8_lossy(&head[..n])))
 }
 
 /// Walks a directory on all cores; the caller sorts what it found.
@@ -161,7 +179,11 @@ fn take(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, found: &Mut
     }
     let name = entry.file_name().to_string_lossy();
     let (dockerfile, compose) = (is_dockerfile_name(&name), is_compose_name(&name));
-    if !dockerfile && !compose {
+    let driver = !dockerfile
+        && !compose
+        && (crate::drivers::is_driver_name(&name)
+            || crate::drivers::is_workflow_path(entry.path()));
+    if !dockerfile && !compose && !driver {
         return;
     }
     let refused = match entry.path_is_symlink() {
@@ -183,6 +205,7 @@ fn take(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, found: &Mut
             return;
         }
         None if dockerfile => &mut found.dockerfiles,
+        None if driver => &mut found.drivers,
         None => &mut found.compose_files,
     };
     list.push(entry.into_path());

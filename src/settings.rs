@@ -111,11 +111,6 @@ impl Settings {
             .collect()
     }
 
-    /// The per-layer arg of a layer whose first moving remote is `url` (`CACHE_BUST_TOOLKIT`).
-    pub fn per_layer_arg(&self, url: &str) -> String {
-        format!("{}_{}", self.fix_arg, crate::detect::repo_stem(url))
-    }
-
     /// The severity findings of `code` are reported with.
     pub fn severity(&self, code: &str, default: Severity) -> Severity {
         self.severities

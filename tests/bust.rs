@@ -411,3 +411,41 @@ fn the_args_parse_as_documented() {
     assert!(Harness::try_parse_from(["cachebust", "bust", "--timeout", "0"]).is_err());
     assert!(Harness::try_parse_from(["cachebust", "exec"]).is_err());
 }
+
+/// `bust --timeout 2` took as long as a helper that git started (an ssh ControlPersist master, a
+/// credential daemon) kept git's output open: the timeout bounds the whole resolution. A fake `git`
+/// on PATH exits at once and leaves a sleeper holding its stdout and stderr.
+#[test]
+fn a_helper_holding_gits_output_open_does_not_outlast_the_timeout() {
+    let tmp = TempDir::new().unwrap();
+    let bin = tmp.path().join("bin");
+    let git = write(&bin, "git", "#!/bin/sh\nsleep 60 &\nexit 0\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&git, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    write(
+        tmp.path(),
+        "Dockerfile",
+        "FROM alpine\nARG CACHE_BUST\nRUN git clone -b main https://github.com/acme/held.git /h\n",
+    );
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let started = Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cachebust"))
+        .args(["bust", "--timeout", "2", "--fallback", "error", "."])
+        .current_dir(tmp.path())
+        .env("PATH", path)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(elapsed < Duration::from_secs(15), "{elapsed:?}: {stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no answer within 2 s"), "{stderr}");
+}

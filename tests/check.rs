@@ -2,7 +2,7 @@
 //! `# expect:` lines, the exit code matches, and the human report is snapshotted.
 mod common;
 
-use common::{cachebust, expected_codes, fixtures, root, stdout};
+use common::{cachebust, expected_codes, fixtures, root, stderr, stdout};
 use serde_json::Value;
 
 fn relative(dir: &std::path::Path) -> String {
@@ -131,10 +131,14 @@ fn an_explicit_file_is_linted_whatever_its_name() {
     );
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output).lines().count(), 1);
-    // The walk only picks Dockerfile names.
+    // The walk only picks Dockerfile names: nothing to lint is a warning, exit 0.
     let output = cachebust(dir.path(), &["check", "."]);
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(stdout(&output), "No findings in 0 files checked.\n");
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "warning: no Dockerfile or compose file found under `.`\n"
+    );
 }
 
 #[test]

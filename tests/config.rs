@@ -225,14 +225,49 @@ fn per_layer_args_are_inserted_before_each_layer() {
     let dir = project(&[("Dockerfile", dockerfile), ("cachebust.toml", config)]);
     let output = cachebust(dir.path(), &["check", "--fix"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    // The names are those `cachebust bust --per-layer` gives the same layers (it uses `repo_stem` too).
-    assert_eq!(
-        cachebust::detect::repo_stem("https://github.com/acme/tool-kit.git"),
-        "TOOL_KIT"
-    );
+    // The names are those `cachebust bust --per-layer` gives the same layers (one naming function).
     assert_eq!(
         std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
         "FROM debian\nRUN apt-get update\nARG REFRESH_TOOL_KIT=unknown\nRUN git clone -b main https://github.com/acme/tool-kit.git /a\n\
          RUN make -C /a\nARG REFRESH_MODELS=unknown\nRUN pip install git+https://github.com/acme/models.git@dev\n"
+    );
+}
+
+/// Issue 23: `ref-positional = 0` was accepted and computed `n - 1` (a panic in debug, a dropped
+/// detection in release); it is an error that names the detector and points at its line.
+#[test]
+fn a_detector_field_out_of_range_is_an_error_at_its_entry() {
+    let config = "[[detector]]\nid = \"zero\"\ntool = \"z\"\ncommands = [\"z\"]\nurl = \"positional\"\nref-positional = 0\n";
+    let dir = project(&[
+        (
+            "Dockerfile",
+            "FROM alpine\nRUN z https://github.com/a/b.git main\n",
+        ),
+        ("cachebust.toml", config),
+    ]);
+    let output = cachebust(dir.path(), &["check", "--output-format", "concise"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "extra detector data: `zero`: `ref-positional` counts from 1 (the first positional argument); 0 names none"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cachebust.toml:2:6"), "{stderr}");
+}
+
+#[test]
+fn per_layer_args_of_repositories_with_one_name_do_not_collide() {
+    let dockerfile = "FROM debian\nRUN git clone https://github.com/acme/my-repo.git /a\n\
+                      RUN git clone https://github.com/other/my-repo.git /b\n";
+    let config = "[cache-bust]\nper-layer = true\necho = false\n";
+    let dir = project(&[("Dockerfile", dockerfile), ("cachebust.toml", config)]);
+    let output = cachebust(dir.path(), &["check", "--fix"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        "FROM debian\nARG CACHE_BUST_ACME_MY_REPO=unknown\nRUN git clone https://github.com/acme/my-repo.git /a\n\
+         ARG CACHE_BUST_OTHER_MY_REPO=unknown\nRUN git clone https://github.com/other/my-repo.git /b\n"
     );
 }

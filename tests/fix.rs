@@ -161,7 +161,7 @@ fn fix_writes_exactly_the_fixed_files_and_reports_what_remains() {
     assert_eq!(
         text(&out.stdout),
         "broken/Dockerfile:2:1: CB000 [error] cannot parse this file: unknown instruction 'BOGUS'\n\
-         tools/Dockerfile:2:1: CB003 [warning] `CACHE_BUST` is declared 1 RUN layer too early: they rebuild on every bust\n"
+         tools/Dockerfile:2:1: CB003 [warning] `CACHE_BUST` is declared 1 RUN layer too early: it rebuilds on every bust\n"
     );
     assert_eq!(out.status.code(), Some(1));
 

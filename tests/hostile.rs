@@ -40,6 +40,16 @@ fn command(dir: &Path, args: &[&str]) -> Command {
     command
 }
 
+/// A test that cannot run its real check here says why; under CI (`CI=true`) that is a failure, so a
+/// green CI run has run every check (a skip must never pass for a pass).
+fn skip(why: &str) {
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "skipped under CI, which must run every test: {why}"
+    );
+    eprintln!("skipped: {why}");
+}
+
 /// `cachebust check --isolated --output-format concise ARGS…` in `dir`.
 fn check(dir: &Path, args: &[&str]) -> Output {
     let mut all = vec!["check", "--isolated", "--output-format", "concise"];
@@ -51,7 +61,7 @@ fn check(dir: &Path, args: &[&str]) -> Output {
 fn check_limited(dir: &Path, mib: u64, args: &[&str]) -> Output {
     let probe = Command::new("prlimit").arg("--version").output();
     if !probe.is_ok_and(|o| o.status.success()) {
-        eprintln!("prlimit is not installed: running without a memory limit");
+        skip("prlimit is not installed: running without a memory limit");
         return check(dir, args);
     }
     Command::new("prlimit")
@@ -369,11 +379,15 @@ fn a_directory_named_dockerfile_is_walked_not_read() {
     );
     assert_eq!(stderr(&out), "");
     assert_other_checked(&out);
-    // Named on the command line, it is a directory to walk.
+    // Named on the command line, it is a directory to walk, which holds nothing to lint.
     let out = check(dir.path(), &["empty/Dockerfile"]);
     assert_eq!(
         (code(&out), stdout(&out), stderr(&out)),
-        (Some(0), String::new(), String::new())
+        (
+            Some(0),
+            String::new(),
+            "warning: no Dockerfile or compose file found under `empty/Dockerfile`\n".into()
+        )
     );
 }
 
@@ -408,24 +422,21 @@ fn an_unreadable_file_is_an_error_and_the_rest_is_checked() {
             .env_remove("RUST_BACKTRACE")
             .output()
         else {
-            eprintln!("skipped: running as root and `setpriv` is not installed");
-            return;
+            return skip("running as root and `setpriv` is not installed");
         };
         if stderr(&out).contains("setpriv:") || !Path::new(env!("CARGO_BIN_EXE_cachebust")).exists()
         {
-            eprintln!("skipped: cannot run as nobody: {}", stderr(&out));
-            return;
+            return skip(&format!("cannot run as nobody: {}", stderr(&out)));
         }
         out
     } else {
         check(dir.path(), &[])
     };
     if stderr(&out).contains("Permission denied") && !stdout(&out).contains(OTHER_FINDING) {
-        eprintln!(
-            "skipped: nobody cannot run the test binary here: {}",
+        return skip(&format!(
+            "nobody cannot run the test binary here: {}",
             stderr(&out)
-        );
-        return;
+        ));
     }
     assert_eq!(code(&out), Some(2), "{}", stderr(&out));
     assert!(
@@ -680,12 +691,10 @@ fn a_full_disk_leaves_the_original_intact() {
     match mount {
         Ok(out) if out.status.success() => {}
         Ok(out) => {
-            eprintln!("skipped: cannot mount a tmpfs: {}", stderr(&out).trim());
-            return;
+            return skip(&format!("cannot mount a tmpfs: {}", stderr(&out).trim()));
         }
         Err(e) => {
-            eprintln!("skipped: cannot run mount: {e}");
-            return;
+            return skip(&format!("cannot run mount: {e}"));
         }
     }
     struct Unmount<'a>(&'a Path);
@@ -948,4 +957,116 @@ fn a_fifo_named_on_the_command_line_is_an_error_not_a_hang() {
         "{stderr}"
     );
     assert_other_checked(&out);
+}
+
+/// `${X:-${X:-…}}` 12,000 deep overflowed the stack (SIGABRT, exit 134): every recursive descent over
+/// input is bounded, and the bound is a CB000 at the value, in a compose file and in a Dockerfile.
+#[test]
+fn deeply_nested_interpolation_is_a_finding_not_a_stack_overflow() {
+    let dir = tree();
+    let deep = |end: &str| format!("{}{end}{}", "${X:-".repeat(12_000), "}".repeat(12_000));
+    let compose = format!("services:\n  a:\n    build: \"{}\"\n", deep("./other"));
+    write(dir.path(), "compose.yaml", compose.as_bytes());
+    let dockerfile = format!(
+        "FROM alpine\nARG A={}\nRUN git clone -b $A https://github.com/acme/deep.git /d\n",
+        deep("main")
+    );
+    write(dir.path(), "deep/Dockerfile", dockerfile.as_bytes());
+    let out = check_limited(dir.path(), 512, &[]);
+    assert_eq!(code(&out), Some(1), "{}", stderr(&out));
+    let stdout = stdout(&out);
+    for line in [
+        "compose.yaml:3:12: CB000 [error] service `a`: this value nests `${…}` more than 64 deep",
+        "deep/Dockerfile:2:1: CB000 [error] cannot expand the variables here: `${…}` nested more than 64 deep",
+        "deep/Dockerfile:3:5: CB001",
+    ] {
+        assert!(stdout.contains(line), "{line} in:\n{stdout}");
+    }
+    assert_other_checked(&out);
+}
+
+/// `ARG A=${A}${A}${A}${A}` fourteen times (398 bytes) took 15-19 s and 2.9 GB: each value and a file's
+/// sum of expansions are bounded, and the bound is a CB000 at the instruction that hit it.
+#[test]
+fn arg_expansion_that_grows_exponentially_is_bounded() {
+    let dir = tree();
+    let mut text = String::from("FROM alpine\nARG A=x\n");
+    text += &"ARG A=${A}${A}${A}${A}\n".repeat(20);
+    text += "RUN git clone -b \"$A\" https://github.com/acme/big.git /b\n";
+    write(dir.path(), "big/Dockerfile", text.as_bytes());
+    let out = check_limited(dir.path(), 512, &[]);
+    assert_eq!(code(&out), Some(1), "{}", stderr(&out));
+    let stdout = stdout(&out);
+    assert!(
+        stdout.contains(
+            "big/Dockerfile:12:1: CB000 [error] cannot expand the variables here: a value that expands past 256 KiB"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.len() < 4096,
+        "the report stays small: {} bytes",
+        stdout.len()
+    );
+    assert_other_checked(&out);
+}
+
+/// A valid compose file of 100 services merging one anchor was "budget breached: AliasAnchorRatio";
+/// an alias bomb stays bounded (`a_yaml_alias_bomb_is_an_error_in_bounded_memory`).
+#[test]
+fn many_services_merging_one_anchor_are_checked() {
+    let dir = tree();
+    let mut text = String::from("x-d: &d\n  build: ./other\nservices:\n");
+    for i in 0..100 {
+        text += &format!("  s{i}:\n    <<: *d\n");
+    }
+    write(dir.path(), "compose.yaml", text.as_bytes());
+    let out = check(dir.path(), &[]);
+    assert_eq!(code(&out), Some(1), "{}", stderr(&out));
+    let stdout = stdout(&out);
+    // Read and merged: its one build is the ordinary file's, with its one finding.
+    let codes: Vec<&str> = stdout.lines().filter(|l| l.contains(": CB")).collect();
+    assert_eq!(codes.len(), 1, "{stdout}");
+    assert_other_checked(&out);
+}
+
+/// `--config /dev/zero` read without limit and `--config FIFO` blocked for ever: the config reader has
+/// the rules of linted files (a regular file, at most 10 MiB), and each is an error (exit 2) at once.
+#[test]
+fn a_config_that_is_a_device_or_a_fifo_is_an_error_not_a_hang() {
+    let dir = tree();
+    let fifo = dir.path().join("cachebust.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    let mut configs = vec!["/dev/zero".to_string()];
+    if made.is_ok_and(|s| s.success()) {
+        configs.push(fifo.display().to_string());
+    } else {
+        eprintln!("mkfifo is not available: only /dev/zero is tried");
+    }
+    for config in configs {
+        let mut child = command(dir.path(), &["check", "--config", &config, "other"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let done = child.try_wait().unwrap();
+        if done.is_none() {
+            child.kill().unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            done.and_then(|s| s.code()),
+            Some(2),
+            "{config} hung or failed"
+        );
+        assert!(
+            stderr(&out).contains("cannot read the config file: not a regular file"),
+            "{config}: {}",
+            stderr(&out)
+        );
+    }
 }

@@ -16,11 +16,11 @@ use crate::source::{display_path, SourceFile};
 pub struct Found {
     /// Index into [`Scan::paths`].
     pub file: usize,
-    /// A number shared by the remotes of one RUN layer (unique across files).
-    pub layer: usize,
     pub line: usize,
     /// The cache-bust arg that covers the layer, or the name the fix would insert.
     pub arg: String,
+    /// The layer's own arg under `--per-layer`: the name `--fix` gives it (see `checks::names`).
+    pub layer_arg: String,
     pub source: RemoteSource,
 }
 
@@ -43,7 +43,6 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Result<Scan, BustError> {
         .collect();
     let mut help = None;
     let mut scan = Scan::default();
-    let mut layers = 0;
     for path in files {
         let display = display_path(&path, &cwd);
         let text = match crate::source::read_file(&path).and_then(|bytes| {
@@ -73,7 +72,6 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Result<Scan, BustError> {
         let index = scan.paths.len();
         scan.paths.push(display);
         for layer in &analysis.layers {
-            layers += 1;
             // An ONBUILD layer runs in another image's build, which gets its own value.
             if layer.onbuild {
                 continue;
@@ -84,12 +82,13 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Result<Scan, BustError> {
                 continue;
             }
             let arg = covering.map_or_else(|| settings.fix_arg.clone(), |b| b.name.clone());
+            let layer_arg = analysis.per_layer_arg(layer).unwrap_or_else(|| arg.clone());
             for source in analysis.mutable_sources(layer) {
                 scan.found.push(Found {
                     file: index,
-                    layer: layers,
                     line: file.position(source.command.start).line,
                     arg: arg.clone(),
+                    layer_arg: layer_arg.clone(),
                     source: source.clone(),
                 });
             }

@@ -8,7 +8,7 @@ use super::collect::{scan, Found, Scan};
 use super::outcome::{ArgValue, BustError, FileRemotes, Remote, State, Values};
 use super::redact::{redact_text, redact_url};
 use super::target::{plan, Plan, Planned, Target};
-use super::value::{digest, repo_stem};
+use super::value::digest;
 use super::{pool, resolve, Fallback, Options};
 use crate::detect::refs::RefKind;
 
@@ -118,41 +118,17 @@ fn ask_all(plans: &[Planned], options: &Options) -> Vec<Result<(String, Option<S
         .collect()
 }
 
-/// The arg each remote feeds: the covering arg, or with `--per-layer` one `PREFIX_<REPO>` per layer.
-/// Layers fetching the same remotes share a name (across Dockerfiles too); other clashes get `_2`, `_3`.
+/// The arg each remote feeds: the covering arg, or with `--per-layer` the layer's own arg, named as
+/// `--fix` names it (`checks::names`).
 fn arg_names(scan: &Scan, options: &Options) -> Vec<String> {
-    if !options.per_layer {
-        return scan.found.iter().map(|f| f.arg.clone()).collect();
-    }
-    let mut layer_remotes: HashMap<usize, Vec<RemoteKey<'_>>> = HashMap::new();
-    for found in &scan.found {
-        let remote = (found.source.url.as_str(), found.source.reference.as_deref());
-        layer_remotes.entry(found.layer).or_default().push(remote);
-    }
-    let mut by_remotes: HashMap<&Vec<RemoteKey<'_>>, String> = HashMap::new();
-    let mut taken: Vec<String> = Vec::new();
     scan.found
         .iter()
-        .map(|found| {
-            let remotes = &layer_remotes[&found.layer];
-            by_remotes
-                .entry(remotes)
-                .or_insert_with(|| {
-                    let base = format!("{}_{}", options.settings.fix_arg, repo_stem(remotes[0].0));
-                    let name = (1..)
-                        .map(|n| {
-                            if n == 1 {
-                                base.clone()
-                            } else {
-                                format!("{base}_{n}")
-                            }
-                        })
-                        .find(|n| !taken.contains(n))
-                        .expect("some suffix is free");
-                    taken.push(name.clone());
-                    name
-                })
-                .clone()
+        .map(|f| {
+            if options.per_layer {
+                f.layer_arg.clone()
+            } else {
+                f.arg.clone()
+            }
         })
         .collect()
 }

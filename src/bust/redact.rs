@@ -1,25 +1,9 @@
 //! Keeps credentials out of everything `bust` prints: URL userinfo becomes `***`, and the values taken
 //! from the environment are blotted out wherever they appear (git's stderr echoes URLs back).
-use std::sync::OnceLock;
-
-use regex::Regex;
 
 const MASK: &str = "***";
 
-/// The URL with its userinfo (`user:token@`) replaced by `***`: `https://***@host/o/r.git`.
-/// scp-style `git@host:path` has no password to hide and is left alone.
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
-        return url.to_string();
-    };
-    let authority_end = url[scheme_end..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| scheme_end + i);
-    match url[scheme_end..authority_end].rfind('@') {
-        Some(at) => format!("{}{MASK}{}", &url[..scheme_end], &url[scheme_end + at..]),
-        None => url.to_string(),
-    }
-}
+pub use crate::redact::redact_url;
 
 /// Free text (a git error message) with every secret value and every URL userinfo masked.
 pub fn redact_text(text: &str, secrets: &[String]) -> String {
@@ -30,11 +14,7 @@ pub fn redact_text(text: &str, secrets: &[String]) -> String {
     for secret in secrets {
         out = out.replace(secret.as_str(), MASK);
     }
-    static USERINFO: OnceLock<Regex> = OnceLock::new();
-    let userinfo = USERINFO.get_or_init(|| {
-        Regex::new(r"(?i)([a-z][a-z0-9+.-]*://)[^\s/?#@'`]+@").expect("valid regex")
-    });
-    userinfo.replace_all(&out, "${1}***@").into_owned()
+    crate::redact::redact_text(&crate::redact::redact_url(&out))
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Cache-bust values and per-layer arg names.
+//! Cache-bust values.
 use sha2::{Digest, Sha256};
 
 /// How many hex digits of the digest make a value: 48 bits, far beyond any collision a build could meet.
@@ -22,8 +22,6 @@ pub fn digest<S: AsRef<str>>(states: &[S]) -> String {
         .collect()
 }
 
-pub use crate::detect::repo_stem;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,7 +44,7 @@ mod tests {
             ("golang.org/x/tools/...", "TOOLS"),
             ("https://h/--", "REMOTE"),
         ] {
-            assert_eq!(repo_stem(url), stem, "{url}");
+            assert_eq!(crate::detect::repo_stem(url), stem, "{url}");
         }
     }
 }

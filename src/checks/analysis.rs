@@ -2,17 +2,19 @@
 //! following Docker's scoping (a stage sees its own ARGs and those of the stages it is built from,
 //! never a global ARG it does not re-declare, never an ARG declared after the layer).
 use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
 use super::files::{sources_from_files, sources_from_script, StageFiles};
+use super::names::{layer_arg_names, RemoteKey};
 
 use crate::context::{join, BuildContext, Placed};
 use crate::detect::credentials::{
     is_literal, might_leak, redact_url, secret_ranges, secret_vars_in_url, vars_in_secrets,
 };
 use crate::detect::{apply_checkout, detect, Checkout, RemoteSource};
-use crate::model::scope::Scope;
+use crate::model::scope::{Breach, Scope};
 use crate::model::{Dockerfile, ItemKind};
 use crate::parse::shell::{ShellKind, SimpleCommand};
 use crate::settings::Settings;
@@ -71,6 +73,32 @@ pub enum SecretHow {
     Default,
 }
 
+/// Whether the arg `name` is used by `items` (the rest of its stage) only in `RUN` lines that echo it
+/// (`RUN echo "${LATEST_SHA_COMMIT}"`): such an arg exists to change the layer's text, which is what a
+/// cache bust does, whatever its name.
+fn echo_only(items: &[crate::model::Item], file: &SourceFile, name: &str) -> bool {
+    let (braced, bare) = (format!("${{{name}}}"), format!("${name}"));
+    let uses = |text: &str| {
+        text.contains(&braced)
+            || text.match_indices(&bare).any(|(at, m)| {
+                !text[at + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+    };
+    let mut users = items
+        .iter()
+        .filter(|i| uses(&file.text[i.span.clone()]))
+        .peekable();
+    users.peek().is_some()
+        && users.all(|item| match &item.kind {
+            ItemKind::Run(run) => run.commands.iter().all(|c| {
+                c.words
+                    .first()
+                    .is_some_and(|w| matches!(w.text.as_str(), "echo" | "printf" | ":" | "true"))
+            }),
+            _ => false,
+        })
+}
+
 /// Why a bust does not reach a layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutOfScope {
@@ -88,6 +116,11 @@ pub struct Analysis<'a> {
     pub layers: Vec<Layer>,
     pub busts: Vec<Bust>,
     pub secrets: Vec<SecretUse>,
+    /// The instruction whose expansion first hit a bound, and which: from there on variables are
+    /// not expanded (their values are unknown).
+    pub bound: Option<(Range<usize>, Breach)>,
+    /// Each layer's per-layer arg name (see [`super::names`]), by the layer's start.
+    layer_args: HashMap<usize, String>,
 }
 
 impl<'a> Analysis<'a> {
@@ -125,6 +158,9 @@ impl<'a> Analysis<'a> {
             })
             .collect();
         let mut secrets = Vec::new();
+        // One root, so that every stage's expansions draw on the file's one budget.
+        let root = Scope::default();
+        let mut bound = None;
         let mut end_scopes: Vec<Scope> = Vec::with_capacity(dockerfile.stages.len());
         let mut end_files: Vec<StageFiles<'_>> = Vec::with_capacity(dockerfile.stages.len());
         for (s, stage) in dockerfile.stages.iter().enumerate() {
@@ -134,9 +170,10 @@ impl<'a> Analysis<'a> {
                 .unwrap_or_default();
             let mut scope = stage
                 .parent
-                .map(|p| end_scopes[p].clone())
-                .unwrap_or_default();
+                .map_or_else(|| root.clone(), |p| end_scopes[p].clone());
             let first_layer = layers.len();
+            // Args that are busts by what they do (only echoed), kept only if a remote layer follows.
+            let mut by_use_busts: Vec<(usize, usize)> = Vec::new();
             for (i, item) in stage.items.iter().enumerate() {
                 let place = Place::Stage { stage: s, item: i };
                 match &item.kind {
@@ -151,7 +188,12 @@ impl<'a> Analysis<'a> {
                             if !item.onbuild {
                                 scope.declare(&decl.name, value);
                             }
-                            if settings.is_bust_name(&decl.name) {
+                            let by_use = !settings.is_bust_name(&decl.name)
+                                && echo_only(&stage.items[i + 1..], file, &decl.name);
+                            if by_use {
+                                by_use_busts.push((busts.len(), i));
+                            }
+                            if by_use || settings.is_bust_name(&decl.name) {
                                 busts.push(Bust {
                                     name: decl.name.clone(),
                                     default: decl.default.clone(),
@@ -262,10 +304,19 @@ impl<'a> Analysis<'a> {
                     }
                     _ => {}
                 }
+                if bound.is_none() {
+                    bound = scope.breach().map(|b| (item.span.clone(), b));
+                }
+            }
+            for &(index, item) in by_use_busts.iter().rev() {
+                if !layers[first_layer..].iter().any(|l| l.item > item) {
+                    busts.remove(index);
+                }
             }
             end_scopes.push(scope);
             end_files.push(files);
         }
+        let layer_args = per_layer_args(settings, &layers);
         Analysis {
             file,
             settings,
@@ -273,6 +324,8 @@ impl<'a> Analysis<'a> {
             layers,
             busts,
             secrets,
+            bound,
+            layer_args,
         }
     }
 
@@ -306,10 +359,9 @@ impl<'a> Analysis<'a> {
         })
     }
 
-    /// The layer's own arg when fixes insert one per layer: named after its first moving remote.
+    /// The layer's own arg when fixes insert one per layer: named after its moving remotes.
     pub fn per_layer_arg(&self, layer: &Layer) -> Option<String> {
-        let first = self.mutable_sources(layer).next()?;
-        Some(self.settings.per_layer_arg(&first.url))
+        self.layer_args.get(&layer.span.start).cloned()
     }
 
     /// Whether a bust's declaration is visible to the layer (before it, in its stage or one it is built from).
@@ -411,6 +463,27 @@ fn secret_uses(command: &SimpleCommand, scope: &Scope) -> Vec<SecretUse> {
 }
 
 /// An `ADD` idiom bust covers only remotes of its own repository; an arg covers everything.
+/// The per-layer arg name of every layer with a moving remote, keyed by the layer's start.
+fn per_layer_args(settings: &Settings, layers: &[Layer]) -> HashMap<usize, String> {
+    let remotes: Vec<Vec<RemoteKey<'_>>> = layers
+        .iter()
+        .map(|layer| {
+            layer
+                .sources
+                .iter()
+                .filter(|s| s.kind.is_mutable(settings.strict_tags))
+                .map(|s| (s.url.as_str(), s.reference.as_deref()))
+                .collect()
+        })
+        .collect();
+    let names = layer_arg_names(&settings.fix_arg, &remotes);
+    layers
+        .iter()
+        .zip(names)
+        .filter_map(|(layer, name)| Some((layer.span.start, name?)))
+        .collect()
+}
+
 fn covers(bust: &Bust, source: &RemoteSource) -> bool {
     match &bust.repo {
         None => true,

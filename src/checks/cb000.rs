@@ -1,4 +1,5 @@
 //! CB000 syntax-error: the file cannot be parsed.
+use super::analysis::Analysis;
 use crate::catalogue::known;
 use crate::finding::Finding;
 use crate::parse::dockerfile::SyntaxError;
@@ -20,4 +21,26 @@ pub fn syntax_error(error: &SyntaxError) -> Finding {
         .into(),
         fix: None,
     }
+}
+
+/// An expansion that hit one of cachebust's bounds (deep nesting, a value that grows past its cap):
+/// checking goes on, with every variable from there on unknown.
+pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
+    let Some((span, breach)) = &analysis.bound else {
+        return;
+    };
+    let what = breach.describe();
+    findings.push(Finding {
+        code: "CB000",
+        severity: known("CB000").severity,
+        message: format!("cannot expand the variables here: {what}"),
+        span: span.clone(),
+        label: what,
+        related: Vec::new(),
+        help:
+            "cachebust bounds expansion so that no file can make a run slow or big; variables from \
+               here on are treated as unknown. Write the value out, or nest less."
+                .into(),
+        fix: None,
+    });
 }

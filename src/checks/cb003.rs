@@ -29,23 +29,36 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             continue;
         };
         let count = rebuilt.len();
-        let layers = if count == 1 {
-            "1 RUN layer".to_string()
+        let (layers, they, here) = if count == 1 {
+            (
+                "1 RUN layer".to_string(),
+                "it rebuilds",
+                "this RUN layer rebuilds".to_string(),
+            )
         } else {
-            format!("{count} RUN layers")
+            (
+                format!("{count} RUN layers"),
+                "they rebuild",
+                format!("{count} RUN layers, from here down, rebuild"),
+            )
+        };
+        let echo = if echo_line(analysis, bust, item).is_some_and(|echo| echo < target.item) {
+            " (and its echo line)"
+        } else {
+            ""
         };
         findings.push(Finding {
             code: "CB003",
             severity: rule.severity,
-            message: format!("`{}` is declared {count} RUN layer{} too early: they rebuild on every bust", bust.name, if count == 1 { "" } else { "s" }),
+            message: format!("`{}` is declared {layers} too early: {they} on every bust", bust.name),
             span: bust.span.clone(),
             label: format!("every RUN after this line misses the cache when `{}` changes", bust.name),
             related: vec![
-                Label { span: first.span.clone(), text: format!("{layers} here and below rebuild for nothing") },
+                Label { span: first.span.clone(), text: format!("{here} for nothing") },
                 Label { span: target.span.clone(), text: "the first remote layer: the arg belongs right before it".into() },
             ],
             help: format!(
-                "Move `ARG {}` (and its echo line) down to just before the first remote layer, so only that layer \
+                "Move `ARG {}`{echo} down to just before the first remote layer, so only that layer \
                  and the ones after it rebuild when the value changes.",
                 bust.name
             ),
@@ -68,6 +81,17 @@ fn mentions(text: &str, name: &str) -> bool {
     })
 }
 
+/// The item right after the arg when it is a RUN that mentions the arg (the echo line that documents it).
+fn echo_line(analysis: &Analysis<'_>, bust: &Bust, item: usize) -> Option<usize> {
+    let Place::Stage { stage, .. } = bust.place else {
+        return None;
+    };
+    let next = analysis.dockerfile.stages[stage].items.get(item + 1)?;
+    (matches!(next.kind, ItemKind::Run(_))
+        && mentions(&analysis.file.text[next.span.clone()], &bust.name))
+    .then_some(item + 1)
+}
+
 /// Moves the arg line (and an echo line right after it) to the line of the first remote layer, when the
 /// `ARG` declares only this name and nothing in between uses it.
 fn move_fix(analysis: &Analysis<'_>, bust: &Bust, target: &Layer, item: usize) -> Option<Fix> {
@@ -76,12 +100,8 @@ fn move_fix(analysis: &Analysis<'_>, bust: &Bust, target: &Layer, item: usize) -
         return None;
     }
     let mut moved = vec![item];
-    if let Some(next) = stage.items.get(item + 1) {
-        let echoes = matches!(next.kind, ItemKind::Run(_))
-            && mentions(&analysis.file.text[next.span.clone()], &bust.name);
-        if echoes && item + 1 < target.item {
-            moved.push(item + 1);
-        }
+    if let Some(echo) = echo_line(analysis, bust, item).filter(|echo| *echo < target.item) {
+        moved.push(echo);
     }
     let between_items = moved[moved.len() - 1] + 1..target.item;
     let between = &stage.items[between_items.clone()];
@@ -113,7 +133,7 @@ fn move_fix(analysis: &Analysis<'_>, bust: &Bust, target: &Layer, item: usize) -
     if !text.ends_with('\n') {
         text += file.newline();
     }
-    let at = file.line_range(target.span.start).start;
+    let at = super::fixes::attached_comments_start(file, file.line_range(target.span.start).start);
     Some(Fix {
         title: format!(
             "Move `ARG {}` down to just before the first remote layer",
@@ -122,4 +142,54 @@ fn move_fix(analysis: &Analysis<'_>, bust: &Bust, target: &Layer, item: usize) -
         applicability: Applicability::Unsafe,
         edits: vec![Edit::delete(cut), Edit::insert(at, text)],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::lint_bytes;
+    use crate::settings::Settings;
+
+    fn cb003(text: &str) -> (String, String) {
+        let report = lint_bytes(
+            "Dockerfile".as_ref(),
+            "Dockerfile".into(),
+            text.as_bytes().to_vec(),
+            &Settings::default(),
+        );
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.code == "CB003")
+            .expect("a CB003");
+        (f.message.clone(), f.help.clone())
+    }
+
+    #[test]
+    fn one_layer_is_it_and_no_echo_line_is_not_mentioned() {
+        let (message, help) = cb003(
+            "FROM debian\nARG CACHE_BUST=1\nRUN apt-get update\n\
+             RUN git clone -b main https://github.com/acme/t.git /t\n",
+        );
+        assert_eq!(
+            message,
+            "`CACHE_BUST` is declared 1 RUN layer too early: it rebuilds on every bust"
+        );
+        assert!(help.starts_with("Move `ARG CACHE_BUST` down to"), "{help}");
+    }
+
+    #[test]
+    fn several_layers_are_they_and_the_echo_line_moves_too() {
+        let (message, help) = cb003(
+            "FROM debian\nARG CACHE_BUST=1\nRUN echo \"${CACHE_BUST}\"\nRUN apt-get update\n\
+             RUN make\nRUN git clone -b main https://github.com/acme/t.git /t\n",
+        );
+        assert_eq!(
+            message,
+            "`CACHE_BUST` is declared 2 RUN layers too early: they rebuild on every bust"
+        );
+        assert!(
+            help.starts_with("Move `ARG CACHE_BUST` (and its echo line) down to"),
+            "{help}"
+        );
+    }
 }

@@ -2,6 +2,7 @@
 use super::analysis::{Analysis, Layer};
 use crate::finding::Edit;
 use crate::parse::shell::ShellKind;
+use crate::source::SourceFile;
 
 /// The line that prints the arg's value, in the stage's shell.
 pub fn echo_line(shell: ShellKind, name: &str) -> String {
@@ -21,9 +22,8 @@ pub fn insert_bust(
     value: Option<&str>,
 ) -> Edit {
     let file = analysis.file;
-    let at = layer.span.start;
-    let line_start = file.line_range(at).start;
-    let before = &file.text[line_start..at];
+    let line_start = file.line_range(layer.span.start).start;
+    let before = &file.text[line_start..layer.span.start];
     let indent = if before.chars().all(|c| c == ' ' || c == '\t') {
         before
     } else {
@@ -31,10 +31,37 @@ pub fn insert_bust(
     };
     let newline = file.newline();
     let prefix = if layer.onbuild { "ONBUILD " } else { "" };
+    // Above the comments attached to the layer: a suppression (`# cachebust: ignore[…]`, `# hadolint
+    // ignore=…`) applies to the instruction right after it, and must stay on the layer.
+    let at = attached_comments_start(file, line_start);
+    let (at, indent) = if at == line_start {
+        (layer.span.start, indent)
+    } else {
+        let comment = &file.text[at..];
+        let width = comment.len() - comment.trim_start_matches([' ', '\t']).len();
+        (at + width, &comment[..width])
+    };
     let value = value.map(|v| format!("={v}")).unwrap_or_default();
     let mut content = format!("{prefix}ARG {name}{value}{newline}{indent}");
     if analysis.settings.fix_echo {
         content += &format!("{prefix}{}{newline}{indent}", echo_line(layer.shell, name));
     }
     Edit::insert(at, content)
+}
+
+/// The start of the block of comment lines right above the line at `line_start` (no blank line in
+/// between), or `line_start` when there is none. Comment lines that continue the instruction above
+/// them (after a line ending in `\` or `` ` ``) belong to that instruction: they are not moved over.
+pub fn attached_comments_start(file: &SourceFile, line_start: usize) -> usize {
+    let mut start = line_start;
+    while start > 0 {
+        let above = file.line_range(start - 1);
+        let text = file.text[above.clone()].trim_start_matches([' ', '\t', '\u{feff}']);
+        if !text.starts_with('#') {
+            let continued = text.trim_end().ends_with(['\\', '`']);
+            return if continued { line_start } else { start };
+        }
+        start = above.start;
+    }
+    start
 }

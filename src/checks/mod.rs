@@ -14,6 +14,7 @@ mod cb006;
 mod cb007;
 mod files;
 mod fixes;
+pub mod names;
 pub(crate) mod suppress;
 mod wording;
 
@@ -52,7 +53,7 @@ pub fn check_dockerfile_and_model(
 }
 
 /// Every instruction's span, in file order.
-fn instruction_spans(dockerfile: &crate::model::Dockerfile) -> Vec<std::ops::Range<usize>> {
+pub fn instruction_spans(dockerfile: &crate::model::Dockerfile) -> Vec<std::ops::Range<usize>> {
     let mut spans: Vec<_> = dockerfile
         .global_args
         .iter()
@@ -69,6 +70,7 @@ fn instruction_spans(dockerfile: &crate::model::Dockerfile) -> Vec<std::ops::Ran
 
 fn run_rules(analysis: &Analysis<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
+    cb000::check(analysis, &mut findings);
     cb001::check(analysis, &mut findings);
     cb002::check(analysis, &mut findings);
     cb003::check(analysis, &mut findings);

@@ -28,6 +28,16 @@ pub struct Comment {
     pub file_wide: bool,
     /// The codes it names, with their spans; empty means every code.
     pub codes: Vec<(String, Range<usize>)>,
+    /// A comment that tries to be a suppression in another spelling (`# cachebust ignore=CB001`,
+    /// hadolint's habit): it suppresses nothing and is reported with the spelling it meant.
+    pub near_miss: Option<NearMiss>,
+}
+
+/// What a near-miss suppression meant: the range to rewrite and the real syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearMiss {
+    pub range: Range<usize>,
+    pub meant: String,
 }
 
 /// The findings a suppression applies to.
@@ -56,35 +66,116 @@ fn pattern() -> &'static Regex {
     })
 }
 
+/// Anything that looks like an attempt at a suppression: `cachebust` and a verb, in any case and
+/// spelling (`# cachebust ignore=CB001`, `# cachebust-disable CB001`, `# Cachebust: IGNORE[cb001]`).
+fn attempt() -> &'static Regex {
+    static ATTEMPT: OnceLock<Regex> = OnceLock::new();
+    ATTEMPT.get_or_init(|| {
+        Regex::new(r"(?i)#[ \t]*cachebust[ \t]*[:=-]?[ \t]*(ignore-file|ignore|disable-file|disable|noqa|skip)\b[^\r\n]*")
+            .expect("valid regex")
+    })
+}
+
+fn code_token() -> &'static Regex {
+    static CODE: OnceLock<Regex> = OnceLock::new();
+    CODE.get_or_init(|| Regex::new(r"(?i)\bCB[0-9]{3}\b").expect("valid regex"))
+}
+
 /// The suppression comments of `file`: whole-line ones, and with `trailing` also those after other
 /// text on their line, past a blank (YAML's rule; a Dockerfile has no trailing comments). The caller
 /// drops those that are not comments at all, such as a `#` inside a YAML string.
 pub fn find_comments(file: &SourceFile, trailing: bool) -> Vec<Comment> {
-    pattern()
-        .captures_iter(&file.text)
-        .filter_map(|c| {
-            let hash = c.get(0).expect("match").start();
+    attempt()
+        .find_iter(&file.text)
+        .filter_map(|m| {
+            let hash = m.start();
             let line = file.line_range(hash);
             let before = &file.text[line.start..hash];
             let is_trailing = !before.trim_start_matches([' ', '\t']).is_empty();
             if is_trailing && !(trailing && before.ends_with([' ', '\t'])) {
                 return None;
             }
-            Some(Comment {
+            let comment = Comment {
                 hash,
                 line,
                 trailing: is_trailing,
-                file_wide: &c[1] == "ignore-file",
-                codes: c.get(2).map_or_else(Vec::new, codes),
+                file_wide: false,
+                codes: Vec::new(),
+                near_miss: None,
+            };
+            Some(match exact(&file.text, m.as_str(), hash) {
+                Some((file_wide, codes)) => Comment {
+                    file_wide,
+                    codes,
+                    ..comment
+                },
+                None => Comment {
+                    near_miss: Some(near_miss(m.as_str(), hash)),
+                    ..comment
+                },
             })
         })
         .collect()
 }
 
-fn codes(list: regex::Match<'_>) -> Vec<(String, Range<usize>)> {
+/// The codes a suppression names, with their spans.
+type Codes = Vec<(String, Range<usize>)>;
+
+/// The real syntax at the start of `text` (the comment from its `#` to the end of its line): whether
+/// it is file-wide, and its codes. `None` when the comment is a near miss: another spelling, or the real
+/// one followed by what looks like more of the suppression (`ignore=CB001`, `ignore CB001`).
+fn exact(full: &str, text: &str, hash: usize) -> Option<(bool, Codes)> {
+    let c = pattern()
+        .captures(text)
+        .filter(|c| c.get(0).expect("match").start() == 0)?;
+    let tail = &text[c.get(0).expect("match").end()..];
+    let rest = tail.trim_start_matches([' ', '\t']);
+    let continues = rest.starts_with(['=', '(', ':', '[', ','])
+        || code_token().find(rest).is_some_and(|m| m.start() == 0);
+    if continues {
+        return None;
+    }
+    let codes = c.get(2).map_or_else(Vec::new, |list| {
+        let at = hash + list.start();
+        codes(&full[at..at + list.len()], at)
+    });
+    Some((&c[1] == "ignore-file", codes))
+}
+
+/// The suppression a near miss meant: the same verb's kind (file-wide or not) and the codes it names,
+/// rewriting the comment from its `#` to its last code (a reason after that stays).
+fn near_miss(text: &str, hash: usize) -> NearMiss {
+    let verb = attempt().captures(text).expect("an attempt");
+    let verb_match = verb.get(1).expect("verb");
+    let file_wide = verb_match.as_str().to_ascii_lowercase().ends_with("-file");
+    let codes: Vec<regex::Match<'_>> = code_token().find_iter(text).collect();
+    let end = codes.last().map_or(verb_match.end(), |m| m.end());
+    // `[cb001]` is rewritten with its closing bracket.
+    let end = if text[end..].starts_with([']', ')']) {
+        end + 1
+    } else {
+        end
+    };
+    let list: Vec<String> = codes
+        .iter()
+        .map(|m| m.as_str().to_ascii_uppercase())
+        .collect();
+    let verb = if file_wide { "ignore-file" } else { "ignore" };
+    let meant = if list.is_empty() {
+        format!("# cachebust: {verb}")
+    } else {
+        format!("# cachebust: {verb}[{}]", list.join(","))
+    };
+    NearMiss {
+        range: hash..hash + end,
+        meant,
+    }
+}
+
+fn codes(list: &str, start: usize) -> Codes {
     let mut codes = Vec::new();
-    let mut at = list.start();
-    for part in list.as_str().split(',') {
+    let mut at = start;
+    for part in list.split(',') {
         let trimmed = part.trim();
         let start = at + (part.len() - part.trim_start().len());
         if !trimmed.is_empty() {
@@ -147,7 +238,7 @@ pub fn suppress(
                 Scope::Span(t) => t.contains(&finding.span.start) || t.start == finding.span.start,
                 Scope::Nowhere => false,
             };
-            if !applies || finding.code == "CB100" {
+            if !applies || finding.code == "CB100" || s.comment.near_miss.is_some() {
                 continue;
             }
             if s.comment.codes.is_empty() {
@@ -215,6 +306,26 @@ impl Comment {
 fn unused(file: &SourceFile, s: &Suppression, enabled: &dyn Fn(&str) -> bool) -> Vec<Finding> {
     let rule_info = known("CB100");
     let comment = &s.comment;
+    if let Some(near) = &comment.near_miss {
+        let written = &file.text[near.range.clone()];
+        return vec![Finding {
+            code: "CB100",
+            severity: rule_info.severity,
+            message: format!("`{written}` is not a suppression: cachebust reads `{}`", near.meant),
+            span: near.range.clone(),
+            label: "not the suppression syntax: it suppresses nothing".into(),
+            related: Vec::new(),
+            help: format!(
+                "Write it as `{}` (codes in brackets, comma-separated; `ignore-file[…]` for the whole file).",
+                near.meant
+            ),
+            fix: Some(Fix {
+                title: format!("Rewrite it as `{}`", near.meant),
+                applicability: Applicability::Safe,
+                edits: vec![Edit { range: near.range.clone(), content: near.meant.clone() }],
+            }),
+        }];
+    }
     let mut out = Vec::new();
     let mut finding =
         |span: Range<usize>, message: String, label: &str, help: &str, remove: Range<usize>| {

@@ -134,7 +134,8 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         for skipped in &problems.skipped {
             eprintln!("warning: {skipped}");
         }
-        let failing = printer.finish(&settings);
+        let quiet = !problems.errors.is_empty() || !problems.skipped.is_empty();
+        let failing = printer.finish(&settings, &paths, quiet);
         return finish(&problems.errors, failing && !args.exit_zero);
     };
     if fix.diff {
@@ -159,7 +160,8 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         // and a file changed since it was linted has findings of its own.
         reports = lint_project(&paths, &cwd, &settings).reports;
     }
-    let failing = report(args, &reports, &settings, style);
+    let quiet = !errors.is_empty() || !project.skipped.is_empty();
+    let failing = report(args, &reports, &settings, style, (&paths, quiet));
     finish(&errors, failing && !args.exit_zero)
 }
 
@@ -282,7 +284,7 @@ fn check_stdin(
             u8::from(failing && !args.exit_zero)
         }
         None => {
-            let failing = self::report(args, &[report], settings, style);
+            let failing = self::report(args, &[report], settings, style, (&[], true));
             u8::from(failing && !args.exit_zero)
         }
     }
@@ -290,12 +292,18 @@ fn check_stdin(
 
 /// Prints the findings (or the statistics) and the summary. Returns whether a finding is at or above
 /// the fail level.
-fn report(args: &CheckArgs, reports: &[FileReport], settings: &Settings, style: Style) -> bool {
+fn report(
+    args: &CheckArgs,
+    reports: &[FileReport],
+    settings: &Settings,
+    style: Style,
+    (paths, quiet): (&[PathBuf], bool),
+) -> bool {
     let mut printer = Printer::new(args, style);
     for report in reports {
         printer.add(printer.parts.part(report));
     }
-    printer.finish(settings)
+    printer.finish(settings, paths, quiet)
 }
 
 /// How one file's part of the output is made: pure, so the workers that lint make it too.
@@ -350,8 +358,21 @@ impl Printer {
         self.tally.merge(tally);
     }
 
-    /// Ends the output; returns whether a finding is at or above the fail level.
-    fn finish(mut self, settings: &Settings) -> bool {
+    /// Ends the output; returns whether a finding is at or above the fail level. When no file was
+    /// checked, there is no summary: the errors or warnings about `paths` already said why (`quiet`),
+    /// or a warning says that nothing was found there (exit 0, as ruff does).
+    fn finish(mut self, settings: &Settings, paths: &[PathBuf], quiet: bool) -> bool {
+        if self.tally.files == 0 {
+            self.summary = false;
+            if !quiet {
+                let shown: Vec<String> =
+                    paths.iter().map(|p| format!("`{}`", p.display())).collect();
+                eprintln!(
+                    "warning: no Dockerfile or compose file found under {}",
+                    shown.join(", ")
+                );
+            }
+        }
         if self.parts.statistics {
             self.output.write_raw(&statistics(&self.tally));
         } else if self.summary {

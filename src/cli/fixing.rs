@@ -2,16 +2,17 @@
 //! compose files must then pass), compose files after; and standard input.
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::checks::check_dockerfile;
-use crate::compose::{lint_compose_text, lint_project_each, Problems};
+use crate::compose::{lint_compose_text, lint_project_each, Pending, Problems};
 use crate::discover::is_compose_name;
 use crate::finding::{Applicability, Finding};
-use crate::fix::{fix_file, fix_report, fix_with, FileFix, FixMode};
+use crate::fix::{fix_file, fix_report, fix_report_after, fix_with, FileFix, FixMode};
 use crate::lint::FileReport;
 use crate::report::render_diff;
 use crate::settings::Settings;
-use crate::source::SourceFile;
+use crate::source::{FileId, SourceFile};
 
 use super::check::write_stdout;
 
@@ -108,9 +109,11 @@ pub fn fix_reports(
     outcome
 }
 
-/// `--diff` over a run, streamed like `check`: each file's diff is computed by the worker that linted
-/// it, from the findings it has (nothing is read or linted twice), and printed in order. Returns what
-/// the run reports besides, and whether any file would change.
+/// `--diff` over a run, streamed like `check`: each Dockerfile's diff is computed by the worker that
+/// linted it, from the findings it has (nothing is read or linted twice), and printed in order. Compose
+/// files come last, as with `--fix`, fixed against the Dockerfiles' fixed texts so that the follow-up
+/// fixes (passing an arg a Dockerfile fix declared) show too. Returns what the run reports besides, and
+/// whether any file would change.
 pub fn diff_project(
     paths: &[PathBuf],
     cwd: &Path,
@@ -119,18 +122,14 @@ pub fn diff_project(
     color: bool,
     quiet: bool,
 ) -> (Problems, bool) {
-    let work = |report: FileReport| -> (String, Vec<String>) {
-        if !report.findings.iter().any(|f| run.wants(f)) {
-            return Default::default();
-        }
-        let fix = fix_report(&report, settings, run.unsafe_fixes);
+    let show = |fix: FileFix| -> Shown {
         let mut notes: Vec<String> = fix
             .refused
             .iter()
             .map(|why| format!("warning: {why}"))
             .collect();
         if !fix.changed() {
-            return (String::new(), notes);
+            return Shown::Done(String::new(), notes, None);
         }
         let display = &fix.after.file.display;
         if !quiet {
@@ -140,21 +139,68 @@ pub fn diff_project(
             ));
         }
         let diff = render_diff(display, &fix.before, &fix.after.file.text, color);
-        (diff, notes)
+        let id = FileId::of(&fix.after.file.path).ok();
+        let pending = id.map(|id| (id, fix.after.file.text));
+        Shown::Done(diff, notes, pending)
+    };
+    let work = |report: FileReport| -> Shown {
+        if is_compose(&report) {
+            return Shown::Compose(report);
+        }
+        if !report.findings.iter().any(|f| run.wants(f)) {
+            return Shown::Done(String::new(), Vec::new(), None);
+        }
+        show(fix_report(&report, settings, run.unsafe_fixes))
     };
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let mut changed = false;
-    let env = |name: &str| std::env::var(name).ok();
-    let problems = lint_project_each(paths, cwd, settings, &env, work, |(diff, notes)| {
-        changed |= !diff.is_empty();
-        // A closed pipe is not an error here: the exit code still tells.
-        let _ = stdout.write_all(diff.as_bytes());
-        for note in notes {
-            eprintln!("{note}");
+    let mut pending = Pending::new();
+    let mut compose = Vec::new();
+    let mut print = |shown: Shown, pending: &mut Pending, compose: &mut Vec<FileReport>| {
+        match shown {
+            Shown::Compose(report) => compose.push(report),
+            Shown::Done(diff, notes, fixed) => {
+                changed |= !diff.is_empty();
+                // A closed pipe is not an error here: the exit code still tells.
+                let _ = stdout.write_all(diff.as_bytes());
+                for note in notes {
+                    eprintln!("{note}");
+                }
+                pending.extend(fixed);
+            }
         }
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let problems = lint_project_each(paths, cwd, settings, &env, work, |shown| {
+        print(shown, &mut pending, &mut compose)
     });
+    let pending = Arc::new(pending);
+    for report in compose {
+        let shown = if pending.is_empty() {
+            if !report.findings.iter().any(|f| run.wants(f)) {
+                continue;
+            }
+            show(fix_report(&report, settings, run.unsafe_fixes))
+        } else {
+            show(fix_report_after(
+                &report,
+                settings,
+                run.unsafe_fixes,
+                pending.clone(),
+            ))
+        };
+        print(shown, &mut Pending::new(), &mut Vec::new());
+    }
     let _ = stdout.flush();
     (problems, changed)
+}
+
+/// One file's part of a `--diff` run.
+enum Shown {
+    /// Its diff, its notes for stderr and its fixed text (when it changed).
+    Done(String, Vec<String>, Option<(FileId, String)>),
+    /// A compose file, fixed once every Dockerfile is.
+    Compose(FileReport),
 }
 
 /// `--fix`/`--diff` on standard input: the fixed text (or its diff) on stdout. Returns whether anything

@@ -5,9 +5,9 @@ use crate::catalogue::{self, render_rule, Rule};
 
 #[derive(Debug, clap::Args)]
 pub struct RuleArgs {
-    /// A rule code (`CB001`) or name (`unbusted-remote-source`); every rule when omitted.
+    /// A rule code (`CB001`) or name (`unbusted-remote-source`); a table of every rule when omitted.
     pub code: Option<String>,
-    /// Show every rule.
+    /// Show every rule's full documentation.
     #[arg(long, conflicts_with = "code")]
     pub all: bool,
     /// `text` (readable docs) or `json` (the rule data).
@@ -32,7 +32,9 @@ pub fn run_rule(args: &RuleArgs) -> u8 {
         },
         None => catalogue::rules().iter().collect(),
     };
+    let table = args.code.is_none() && !args.all;
     let out = match args.output_format {
+        RuleFormat::Text if table => render_table(&rules),
         RuleFormat::Text => rules.iter().map(|r| render_rule(r)).collect::<String>(),
         RuleFormat::Json => {
             let all: Vec<_> = rules.iter().map(|r| rule_json(r)).collect();
@@ -41,6 +43,27 @@ pub fn run_rule(args: &RuleArgs) -> u8 {
     };
     print!("{out}");
     0
+}
+
+/// One line a rule: code, name, severity, whether `--fix` can fix it, and the summary.
+fn render_table(rules: &[&Rule]) -> String {
+    let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut out = format!(
+        "{:<6} {:<width$} {:<8} {:<8} summary\n",
+        "code", "name", "severity", "fixable"
+    );
+    for rule in rules {
+        let fixable = if rule.fix_title.is_some() { "yes" } else { "-" };
+        out += &format!(
+            "{:<6} {:<width$} {:<8} {:<8} {}\n",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            fixable,
+            rule.summary
+        );
+    }
+    out + "\n`cachebust rule CODE` shows one rule's documentation, `--all` every rule's.\n"
 }
 
 fn rule_json(rule: &Rule) -> serde_json::Value {

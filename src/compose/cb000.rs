@@ -36,3 +36,20 @@ pub fn unbuildable(service: &str, span: Range<usize>, what: &str, label: &str) -
         fix: None,
     }
 }
+
+/// A `build` field nested past what cachebust interpolates.
+pub fn too_deep(service: &str, span: Range<usize>, what: &str) -> Finding {
+    Finding {
+        code: "CB000",
+        severity: known("CB000").severity,
+        message: format!("service `{service}`: this value {what}"),
+        span,
+        label: what.into(),
+        related: Vec::new(),
+        help:
+            "cachebust bounds interpolation so that no file can exhaust its stack; write the value \
+               with less nesting. This service's cache busts were not checked."
+                .into(),
+        fix: None,
+    }
+}

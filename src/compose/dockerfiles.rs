@@ -2,7 +2,9 @@
 //! build it, keyed by the file it is (not by the path it was named by).
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
+use super::service::ReadFile;
 use crate::lint::{lint_bytes_and_model, FileReport};
 use crate::model::Dockerfile;
 use crate::settings::Settings;
@@ -15,25 +17,43 @@ pub struct Linted {
     pub model: Option<Dockerfile>,
 }
 
+/// Fixed texts not written yet, by file: under `--diff`, a compose file is fixed against the
+/// Dockerfiles as `--fix` would have written them, so that its follow-up fixes show too.
+pub type Pending = HashMap<FileId, String>;
+
 /// The Dockerfiles linted so far.
 #[derive(Debug, Default)]
 pub struct Dockerfiles {
     linted: Vec<(FileId, Linted)>,
     by_id: HashMap<FileId, usize>,
+    pending: Arc<Pending>,
 }
 
 impl Dockerfiles {
+    /// No Dockerfile linted yet; a file in `pending` is read as its text there, not from disk.
+    pub fn over(pending: Arc<Pending>) -> Dockerfiles {
+        Dockerfiles {
+            pending,
+            ..Dockerfiles::default()
+        }
+    }
+
     /// Lints the file unless it was already, and returns its index.
     pub fn load(
         &mut self,
         path: &Path,
         display: String,
         settings: &Settings,
+        read: ReadFile<'_>,
     ) -> std::io::Result<usize> {
-        if let Some(&index) = self.by_id.get(&FileId::of(path)?) {
+        let id = FileId::of(path)?;
+        if let Some(&index) = self.by_id.get(&id) {
             return Ok(index);
         }
-        let (bytes, id) = crate::source::read_file_with_id(path)?;
+        let bytes = match self.pending.get(&id) {
+            Some(text) => text.clone().into_bytes(),
+            None => read(path)?,
+        };
         let (report, model) = lint_bytes_and_model(path, display, bytes, settings);
         self.by_id.insert(id.clone(), self.linted.len());
         self.linted.push((id, Linted { report, model }));

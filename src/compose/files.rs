@@ -8,6 +8,15 @@ use super::model::services;
 use super::yaml::parse_yaml;
 use crate::source::SourceFile;
 
+/// The files `docker compose` reads in a directory when given no `-f`.
+pub const DEFAULT_NAMES: [&str; 6] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+];
 const DEFAULT_STEMS: [&str; 2] = ["compose", "docker-compose"];
 const EXTENSIONS: [&str; 2] = ["yaml", "yml"];
 

@@ -33,6 +33,36 @@ pub fn has_interpolation(text: &str) -> bool {
 /// [`Unresolved`] rather than empty: compose would warn and use an empty string, which would make a
 /// path point somewhere the author did not mean.
 pub fn interpolate(text: &str, env: Env<'_>) -> Result<String, Unresolved> {
+    if nesting(text) > MAX_NESTING {
+        return Err(unresolved(text));
+    }
+    interpolate_at(text, env)
+}
+
+/// `${…}` nested deeper than this is not interpolated (each level is a recursion).
+pub const MAX_NESTING: usize = 64;
+
+/// How deep the `${…}` of the text nest (without recursion).
+pub fn nesting(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'$') => i += 1,
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                i += 1;
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
+fn interpolate_at(text: &str, env: Env<'_>) -> Result<String, Unresolved> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
@@ -81,7 +111,7 @@ fn braced(body: &str, env: Env<'_>) -> Result<String, Unresolved> {
     };
     match (kind, test) {
         ('-', true) | ('?', true) => Ok(value.unwrap_or_default()),
-        ('-', false) | ('+', true) => interpolate(word, env),
+        ('-', false) | ('+', true) => interpolate_at(word, env),
         ('+', false) => Ok(String::new()),
         _ => Err(unresolved(name)),
     }
@@ -158,6 +188,26 @@ mod tests {
         assert_eq!(run("${NOPE:?set it}").unwrap_err().name, "NOPE");
         assert_eq!(run("${NOPE}").unwrap_err().name, "NOPE");
         assert!(run("${DIR").is_err());
+    }
+
+    #[test]
+    fn nested_forms() {
+        assert_eq!(run("${NOPE:+${NOPE}}").unwrap(), "");
+        assert_eq!(run("${DIR:+${DIR}/x}").unwrap(), "./api/x");
+        assert_eq!(run("${NOPE:-${NOPE2:-${DIR}}}/y").unwrap(), "./api/y");
+        assert_eq!(run("${NOPE-$${DIR}}").unwrap(), "${DIR}");
+        assert_eq!(run("${EMPTY:+${NOPE}}").unwrap(), "");
+        assert_eq!(run("${DIR:?${NOPE}}").unwrap(), "./api");
+    }
+
+    /// Nesting 12,000 deep overflowed the stack: past the bound it is not interpolated.
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = |n| format!("{}.{}", "${X:-".repeat(n), "}".repeat(n));
+        assert_eq!(nesting(&deep(12_000)), 12_000);
+        assert!(run(&deep(12_000)).is_err());
+        assert_eq!(run(&deep(MAX_NESTING)).unwrap(), ".");
+        assert!(run(&deep(MAX_NESTING + 1)).is_err());
     }
 
     #[test]

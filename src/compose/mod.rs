@@ -9,7 +9,7 @@
 mod cb000;
 mod cb004;
 mod cb005;
-mod dockerfiles;
+pub mod dockerfiles;
 pub mod files;
 pub mod fix;
 pub mod inline;
@@ -23,7 +23,9 @@ mod suppress;
 pub mod target;
 pub mod yaml;
 
+pub use dockerfiles::Pending;
 pub use project::{
-    lint_compose_text, lint_project, lint_project_each, lint_project_with_env, Problems,
-    ProjectReport,
+    lint_compose_over, lint_compose_set, lint_compose_text, lint_project, lint_project_each,
+    lint_project_with_env, Problems, ProjectReport, SetReport,
 };
+pub use service::ReadFile;

@@ -2,14 +2,15 @@
 //! report per file.
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::cb000;
-use super::dockerfiles::Dockerfiles;
+use super::dockerfiles::{Dockerfiles, Pending};
 use super::files::{compose_sets, is_compose_text};
 use super::interpolate::Env;
 use super::merge::merge_services;
 use super::model::services;
-use super::service::{check_service, Run, SetFindings};
+use super::service::{check_service, ReadFile, Run, SetFindings};
 use super::suppress::apply_compose_suppressions;
 use super::yaml::{parse_yaml, YamlError};
 use crate::discover::{discover_all, is_dockerfile_name};
@@ -119,6 +120,7 @@ pub fn lint_project_each<R: Send>(
             cwd,
             settings,
             env,
+            read: &crate::source::read_file,
             dockerfiles: Dockerfiles::default(),
             errors: Vec::new(),
         };
@@ -139,6 +141,16 @@ pub fn lint_project_each<R: Send>(
             errors.extend(e);
         },
     );
+    // The build drivers (scripts, Makefiles): their own reports, and the Dockerfiles they build.
+    let mut driven = Dockerfiles::default();
+    for path in &found.drivers {
+        match crate::drivers::lint_driver(path, cwd, settings, &mut driven) {
+            Ok(Some(report)) => ready.push((None, report)),
+            Ok(None) => {}
+            Err(e) => errors.push(format!("{}: cannot read: {e}", display_path(path, cwd))),
+        }
+    }
+    built.push(driven);
     let mut ids: HashMap<FileId, usize> = HashMap::new();
     for (id, report) in built.into_iter().flat_map(Dockerfiles::into_reports) {
         if let std::collections::hash_map::Entry::Vacant(entry) = ids.entry(id.clone()) {
@@ -201,11 +213,23 @@ pub fn lint_project_each<R: Send>(
 /// Lints one compose file's text as if it were at `file.path` (with its `.override` twin or base read
 /// from disk), for a fixer that re-lints text it has not written yet. Dockerfile findings are not in it.
 pub fn lint_compose_text(file: SourceFile, cwd: &Path, settings: &Settings) -> FileReport {
+    lint_compose_over(file, cwd, settings, Arc::default())
+}
+
+/// [`lint_compose_text`] with the Dockerfiles in `pending` read as their fixed, unwritten texts.
+pub fn lint_compose_over(
+    file: SourceFile,
+    cwd: &Path,
+    settings: &Settings,
+    pending: Arc<Pending>,
+) -> FileReport {
+    let env = |name: &str| std::env::var(name).ok();
     let mut run = Run {
         cwd,
         settings,
-        env: &|name| std::env::var(name).ok(),
-        dockerfiles: Dockerfiles::default(),
+        env: &env,
+        read: &crate::source::read_file,
+        dockerfiles: Dockerfiles::over(pending),
         errors: Vec::new(),
     };
     let path = file.path.clone();
@@ -219,6 +243,53 @@ pub fn lint_compose_text(file: SourceFile, cwd: &Path, settings: &Settings) -> F
     })
 }
 
+/// What linting one compose set gave: a report for each of its compose files, then one for each
+/// Dockerfile its services build, with the settings' selection applied; and the files it could not read.
+#[derive(Debug)]
+pub struct SetReport {
+    pub compose: Vec<FileReport>,
+    pub dockerfiles: Vec<FileReport>,
+    pub errors: Vec<String>,
+}
+
+/// Lints the compose set that `path` belongs to (a default file with its `.override` twin) with every
+/// file read through `read`: the language server passes its unsaved buffers over the disk, so a
+/// Dockerfile and the compose file that builds it are judged as they are in the editor.
+pub fn lint_compose_set(
+    path: &Path,
+    cwd: &Path,
+    settings: &Settings,
+    env: Env<'_>,
+    read: ReadFile<'_>,
+) -> SetReport {
+    let mut run = Run {
+        cwd,
+        settings,
+        env,
+        read,
+        dockerfiles: Dockerfiles::default(),
+        errors: Vec::new(),
+    };
+    let set = compose_sets(&[path.to_path_buf()]).remove(0);
+    let filter = |mut report: FileReport| {
+        report.findings = settings.filter(&report.file.path, std::mem::take(&mut report.findings));
+        report
+    };
+    let compose = lint_set(&mut run, &set, None)
+        .into_iter()
+        .map(filter)
+        .collect();
+    let dockerfiles = std::mem::take(&mut run.dockerfiles)
+        .into_reports()
+        .map(|(_, r)| r)
+        .collect();
+    SetReport {
+        compose,
+        dockerfiles,
+        errors: run.errors,
+    }
+}
+
 /// Lints a set of compose files read together: a report for each file that is not valid YAML or has
 /// `services`. Services are checked only when every file of the set parses, since the merge is
 /// unknown otherwise.
@@ -229,7 +300,7 @@ fn lint_set(run: &mut Run<'_>, paths: &[PathBuf], given: Option<&SourceFile>) ->
         let display = display_path(path, run.cwd);
         let read = match given.filter(|g| &g.path == path) {
             Some(file) => Ok(Ok(file.clone())),
-            None => read(path, display),
+            None => read(run.read, path, display),
         };
         let file = match read {
             Ok(Ok(file)) => file,
@@ -252,7 +323,11 @@ fn lint_set(run: &mut Run<'_>, paths: &[PathBuf], given: Option<&SourceFile>) ->
                 files.push(file);
                 roots.push(root);
             }
-            Ok(_) => {}
+            // A fragment with no services (included elsewhere) was checked: it holds nothing to report.
+            Ok(_) => reports.push(FileReport {
+                file,
+                findings: Vec::new(),
+            }),
         }
     }
     let per_file: Vec<_> = roots.iter().filter_map(|r| services(r)).collect();
@@ -281,8 +356,12 @@ fn lint_set(run: &mut Run<'_>, paths: &[PathBuf], given: Option<&SourceFile>) ->
 }
 
 /// The compose file as text, or a report with CB000 when it is not UTF-8.
-fn read(path: &Path, display: String) -> std::io::Result<Result<SourceFile, FileReport>> {
-    let bytes = crate::source::read_file(path)?;
+fn read(
+    read: ReadFile<'_>,
+    path: &Path,
+    display: String,
+) -> std::io::Result<Result<SourceFile, FileReport>> {
+    let bytes = read(path)?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(path.to_path_buf(), display, text)),
         Err(error) => {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::dockerfiles::{tidy, Dockerfiles};
 use super::inline::Inline;
-use super::interpolate::{interpolate, Env};
+use super::interpolate::{interpolate, nesting, Env, MAX_NESTING};
 use super::merge::{Merged, Recipe};
 use super::target::{built_stages, bust_args, declared_args};
 use super::yaml::Node;
@@ -17,12 +17,17 @@ use crate::parse::dockerfile::parse_dockerfile;
 use crate::settings::Settings;
 use crate::source::{display_path, SourceFile};
 
+/// How a run reads a file's bytes, as [`crate::source::read_file`] does.
+pub type ReadFile<'a> = &'a (dyn Fn(&Path) -> std::io::Result<Vec<u8>> + Sync);
+
 /// What the services of a run share: where paths are shown from, the settings, the environment that
-/// interpolation reads, the Dockerfiles linted so far, and errors to report.
+/// interpolation reads, how files are read, the Dockerfiles linted so far, and errors to report.
 pub struct Run<'a> {
     pub cwd: &'a Path,
     pub settings: &'a Settings,
     pub env: Env<'a>,
+    /// How files are read: the disk for `check`, open editor buffers over it for the language server.
+    pub read: ReadFile<'a>,
     pub dockerfiles: Dockerfiles,
     pub errors: Vec<String>,
 }
@@ -41,6 +46,10 @@ pub fn check_service(run: &mut Run<'_>, set: &mut SetFindings<'_>, merged: &Merg
     let (home, _, build) = merged.home();
     let span = build.key.referenced.clone();
     let dir = set.files[home].path.parent().unwrap_or(Path::new(""));
+    if let Some((index, finding)) = too_deep(merged) {
+        set.findings[index].push(finding);
+        return;
+    }
     let Some(context) = resolve(run.env, merged.field(|b| b.context), ".") else {
         return;
     };
@@ -85,7 +94,10 @@ pub fn check_service(run: &mut Run<'_>, set: &mut SetFindings<'_>, merged: &Merg
                 set.findings[home].push(finding);
                 return;
             }
-            let index = match run.dockerfiles.load(&path, shown.clone(), run.settings) {
+            let index = match run
+                .dockerfiles
+                .load(&path, shown.clone(), run.settings, run.read)
+            {
                 Ok(index) => index,
                 Err(e) => {
                     run.errors.push(format!("{shown}: cannot read: {e}"));
@@ -158,6 +170,21 @@ fn check_build(
         run.settings,
         &mut set.findings,
     );
+}
+
+/// A path field whose `${…}` nest past what cachebust interpolates: a CB000 where it is written.
+fn too_deep(merged: &Merged<'_>) -> Option<(usize, Finding)> {
+    merged.builds().find_map(|(index, _, build)| {
+        [build.context, build.dockerfile, build.target]
+            .into_iter()
+            .flatten()
+            .find(|node| node.as_str().is_some_and(|t| nesting(t) > MAX_NESTING))
+            .map(|node| {
+                let what = format!("nests `${{…}}` more than {MAX_NESTING} deep");
+                let finding = cb000::too_deep(&merged.name, node.referenced.clone(), &what);
+                (index, finding)
+            })
+    })
 }
 
 /// A path-like field after interpolation, `default` when absent, `None` when it cannot be known.

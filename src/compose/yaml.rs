@@ -87,6 +87,9 @@ pub fn parse_yaml(file: &SourceFile) -> Result<Node, YamlError> {
             max_depth: 64,
             max_documents: 1,
             max_total_scalar_bytes: 8 << 20,
+            // A ratio of aliases to anchors rejects ordinary files (100 services `<<: *defaults`);
+            // the replay limits below already bound what aliases can cost.
+            enforce_alias_anchor_ratio: false,
         },
         alias_limits: serde_saphyr::alias_limits! {
             max_total_replayed_events: 100_000,
@@ -105,11 +108,8 @@ pub fn parse_yaml(file: &SourceFile) -> Result<Node, YamlError> {
 }
 
 fn yaml_error(file: &SourceFile, error: &serde_saphyr::Error) -> YamlError {
-    use serde_saphyr::MessageFormatter;
-    let formatter = serde_saphyr::DefaultMessageFormatter;
-    // The formatter's text has no "at line …" suffix (our span shows where); keep it on one line.
-    let message: String = formatter
-        .format_message(error)
+    // Our span shows where; keep the text on one line.
+    let message: String = message(error)
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
@@ -124,6 +124,64 @@ fn yaml_error(file: &SourceFile, error: &serde_saphyr::Error) -> YamlError {
     YamlError {
         span: at..end,
         message,
+    }
+}
+
+/// The parser's error in words for the user: the limits are ours (named with what they bound), and
+/// the parser's own text never names its API (`DuplicateKeyPolicy`, `Options`, `Debug` output).
+fn message(error: &serde_saphyr::Error) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    use serde_saphyr::Error as E;
+    use serde_saphyr::MessageFormatter;
+    let mut error = error;
+    while let E::AliasError { error: inner, .. } | E::WithSnippet { error: inner, .. } = error {
+        error = inner;
+    }
+    let limit =
+        |what: &str| format!("the file has more {what} than cachebust reads in a compose file");
+    match error {
+        E::Budget { breach, .. } => match breach {
+            B::Documents { .. } => {
+                "the file holds more than one YAML document (`---`); cachebust reads compose files \
+                 of one document"
+                    .into()
+            }
+            B::Depth { .. } => "collections nest deeper than 64 levels".into(),
+            B::Nodes { .. } => limit("nodes (50,000)"),
+            B::Events { .. } => limit("YAML events (200,000)"),
+            B::Aliases { .. } => limit("aliases (5,000)"),
+            B::Anchors { .. } => limit("anchors"),
+            B::ScalarBytes { .. } => limit("text in its values (8 MiB)"),
+            B::MergeKeys { .. } => limit("merge keys (`<<`)"),
+            _ => "the file is larger or more complex than cachebust reads in a compose file".into(),
+        },
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => {
+            "its aliases expand to more than cachebust reads (100,000 events): an alias bomb?"
+                .into()
+        }
+        E::AliasReplayStackDepthExceeded { .. } => {
+            "aliases refer to aliases more than 16 deep".into()
+        }
+        E::DuplicateMappingKey { key: Some(key), .. } => {
+            format!("the key `{key}` appears twice in one mapping; compose rejects it too")
+        }
+        E::DuplicateMappingKey { key: None, .. } => {
+            "a key appears twice in one mapping; compose rejects it too".into()
+        }
+        E::MultipleDocuments { .. } => {
+            "the file holds more than one YAML document (`---`); cachebust reads compose files of \
+             one document"
+                .into()
+        }
+        other => match serde_saphyr::UserMessageFormatter.format_message(other) {
+            // The scanner's own depth guard.
+            text if text == "recursion limit exceeded" => {
+                "collections nest deeper than cachebust reads".into()
+            }
+            text => text.into_owned(),
+        },
     }
 }
 
@@ -288,5 +346,49 @@ mod tests {
         let started = std::time::Instant::now();
         assert!(parse(&text).is_err());
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    /// 100 services merging one anchor is an ordinary file (it was "budget breached: AliasAnchorRatio").
+    #[test]
+    fn many_merges_of_one_anchor_are_ordinary() {
+        let mut text = String::from("x-d: &d\n  build: .\nservices:\n");
+        for i in 0..100 {
+            text += &format!("  s{i}:\n    <<: *d\n");
+        }
+        let root = parse(&text).unwrap();
+        let s99 = root.get("services").unwrap().get("s99").unwrap();
+        assert_eq!(s99.get("build").and_then(Node::as_str), Some("."));
+    }
+
+    /// Every message is written for the user: no parser API, no `Debug` output.
+    #[test]
+    fn messages_are_for_users() {
+        let cases = [
+            (
+                "a: 1\n---\nb: 2\n",
+                "the file holds more than one YAML document (`---`); cachebust reads compose files of one document",
+            ),
+            (
+                "a:\n  b: 1\n  b: 2\n",
+                "the key `b` appears twice in one mapping; compose rejects it too",
+            ),
+            ("a: [\n", "unclosed bracket '['"),
+        ];
+        for (text, message) in cases {
+            assert_eq!(parse(text).unwrap_err().message, message, "{text}");
+        }
+        let deep = format!("a: {}{}\n", "[".repeat(1000), "]".repeat(1000));
+        let error = parse(&deep).unwrap_err().message;
+        assert!(error.starts_with("collections nest deeper"), "{error}");
+        let mut bomb = String::from("a: &a [1,1,1,1,1,1,1,1,1]\n");
+        for (name, prev) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip("abcdefgh".chars())
+        {
+            let alias = format!("*{prev},").repeat(9);
+            bomb += &format!("{name}: &{name} [{}]\n", alias.trim_end_matches(','));
+        }
+        let error = parse(&bomb).unwrap_err().message;
+        assert!(!error.contains('{') && !error.contains("budget"), "{error}");
     }
 }

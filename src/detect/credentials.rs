@@ -166,19 +166,8 @@ pub fn secret_vars_in_url(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// A URL safe to print: userinfo becomes `***` and token query values `***`.
-pub fn redact_url(url: &str) -> String {
-    let p = patterns();
-    let url = p.userinfo.replace_all(url, |c: &regex::Captures<'_>| {
-        let whole = &c[0];
-        let info = &c[1];
-        whole.replacen(&format!("{info}@"), "***@", 1)
-    });
-    let url = p.query.replace_all(&url, |c: &regex::Captures<'_>| {
-        c[0].replacen(&c[1], "***", 1)
-    });
-    url.into_owned()
-}
+/// A URL safe to print (the one redactor, [`crate::redact`]).
+pub use crate::redact::redact_url;
 
 /// The text with every secret (URL credentials, token query values, values of secret-named ARG/ENV)
 /// replaced by `*` of the same byte length.
@@ -197,6 +186,7 @@ pub fn mask_secrets(text: &str) -> Cow<'_, str> {
                 .map(|m| m.range()),
         );
     }
+    ranges.extend(crate::redact::secret_spans(text));
     if ranges.is_empty() {
         return Cow::Borrowed(text);
     }

@@ -438,6 +438,12 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
             "`{id}`: `dir-positional` counts from 1 (the first argument after the command)"
         ));
     }
+    if raw.ref_positional == Some(0) {
+        // Counted from 1 like `$1`: 0 names no argument (and `n - 1` would underflow).
+        return Err(format!(
+            "`{id}`: `ref-positional` counts from 1 (the first positional argument); 0 names none"
+        ));
+    }
     let commands = split_commands(&id, &raw.commands)?;
     let ref_options = raw
         .ref_options

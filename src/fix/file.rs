@@ -1,10 +1,11 @@
 //! Fixing one file on disk: read, fix, and write back (`--fix`) or only compute the result (`--diff`).
 use std::path::Path;
+use std::sync::Arc;
 
 use super::{fix_from, write_atomically, WriteError};
 use crate::checks::check_dockerfile;
 use crate::compose::files::is_compose_text;
-use crate::compose::lint_compose_text;
+use crate::compose::{lint_compose_over, Pending};
 use crate::discover::{is_compose_name, is_dockerfile_name};
 use crate::finding::Finding;
 use crate::lint::{lint_bytes, FileReport};
@@ -58,7 +59,7 @@ pub fn fix_file(
         return Ok(unchanged(after));
     };
     let file = SourceFile::new(path.to_path_buf(), display, text.to_string());
-    let lint = linter(&file, settings);
+    let lint = linter(&file, settings, None);
     let linted = FileReport {
         findings: lint(&file),
         file,
@@ -78,7 +79,23 @@ pub fn fix_file(
 /// What `--diff` shows for a file already linted: its fixed text, computed in memory from the report's
 /// findings (the file is neither read nor linted again).
 pub fn fix_report(report: &FileReport, settings: &Settings, unsafe_fixes: bool) -> FileFix {
-    fix_linted(report, unsafe_fixes, &linter(&report.file, settings))
+    fix_linted(report, unsafe_fixes, &linter(&report.file, settings, None))
+}
+
+/// What `--diff` shows for a compose file when the run's Dockerfiles would be fixed first (`pending`,
+/// their fixed texts): it is linted again against those, as `--fix` lints it after writing them.
+pub fn fix_report_after(
+    report: &FileReport,
+    settings: &Settings,
+    unsafe_fixes: bool,
+    pending: Arc<Pending>,
+) -> FileFix {
+    let lint = linter(&report.file, settings, Some(pending));
+    let linted = FileReport {
+        findings: lint(&report.file),
+        file: report.file.clone(),
+    };
+    fix_linted(&linted, unsafe_fixes, &lint)
 }
 
 /// Fixes a linted file's text in memory, from its findings, re-linting with `lint`.
@@ -103,14 +120,19 @@ fn fix_linted(
 fn linter<'a>(
     file: &SourceFile,
     settings: &'a Settings,
+    pending: Option<Arc<Pending>>,
 ) -> impl Fn(&SourceFile) -> Vec<Finding> + 'a {
+    let pending = pending.unwrap_or_default();
     let name = file.path.file_name().unwrap_or_default().to_string_lossy();
     let compose = is_compose_name(&name)
         || (!is_dockerfile_name(&name) && is_compose_text(&file.path, &file.text));
+    let driver = !compose && crate::drivers::is_driver(&file.path, &file.text);
     let cwd = std::env::current_dir().unwrap_or_default();
     move |f: &SourceFile| -> Vec<Finding> {
-        if compose {
-            let findings = lint_compose_text(f.clone(), &cwd, settings).findings;
+        if driver {
+            crate::drivers::lint_driver_text(f.clone(), &cwd, settings).findings
+        } else if compose {
+            let findings = lint_compose_over(f.clone(), &cwd, settings, pending.clone()).findings;
             settings.filter(&f.path, findings)
         } else {
             check_dockerfile(f, settings)

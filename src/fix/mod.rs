@@ -12,7 +12,7 @@ mod file;
 mod write;
 
 pub use apply::{apply_edits, map_offset};
-pub use file::{fix_file, fix_report, FileFix, FixMode};
+pub use file::{fix_file, fix_report, fix_report_after, FileFix, FixMode};
 pub use write::{write_atomically, WriteError};
 
 /// Lint→fix passes before giving up: each pass applies every fix that does not conflict with another,

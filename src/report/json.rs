@@ -69,6 +69,7 @@ fn finding(file: &SourceFile, f: &Finding) -> Value {
         "label": f.label,
         "path": file.display,
         "help": f.help,
+        "url": crate::catalogue::docs_url(f.code),
         "related": related,
         "fix": fix,
     });

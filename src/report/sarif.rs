@@ -11,9 +11,6 @@ use crate::finding::{Finding, Severity};
 use crate::lint::FileReport;
 use crate::source::SourceFile;
 
-/// Where each rule's documentation lives.
-pub const RULES_URI: &str = "https://github.com/cachebust/cachebust/blob/main/rules";
-
 /// The document around the results: everything before and after the `results` array, which the files'
 /// results are streamed into.
 pub(super) fn frame() -> Frame {
@@ -97,7 +94,7 @@ fn rule(rule: &Rule) -> Value {
         "shortDescription": { "text": rule.summary },
         "fullDescription": { "text": rule.what.trim() },
         "help": { "text": format!("{}\n{}", rule.why.trim(), rule.fix_safety.trim()), "markdown": markdown },
-        "helpUri": format!("{RULES_URI}/{}.toml", rule.code),
+        "helpUri": crate::catalogue::docs_url(&rule.code),
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": { "tags": ["docker", "build-cache"] },
     })

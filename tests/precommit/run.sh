@@ -68,11 +68,14 @@ echo "pre-commit $("${pre_commit[@]}" --version | awk '{print $2}'), hooks from 
 if git -C "$hook_repo" show "$hook_rev:.pre-commit-hooks.yaml" | "${py[@]}" -c '
 import re, sys, yaml
 hooks = {h["id"]: h for h in yaml.safe_load(sys.stdin)}
-assert set(hooks) == {"cachebust", "cachebust-fix"}, sorted(hooks)
-assert hooks["cachebust"]["entry"] == "cachebust check"
-assert hooks["cachebust-fix"]["entry"] == "cachebust check --fix"
+assert set(hooks) == {"cachebust", "cachebust-fix", "cachebust-python", "cachebust-fix-python"}, sorted(hooks)
+for py in ("", "-python"):
+    assert hooks["cachebust" + py]["entry"] == "cachebust check"
+    assert hooks["cachebust-fix" + py]["entry"] == "cachebust check --fix"
+    assert hooks["cachebust" + py]["language"] == ("python" if py else "rust")
+    assert hooks["cachebust-fix" + py]["language"] == ("python" if py else "rust")
 files = re.compile(hooks["cachebust"]["files"])
-assert hooks["cachebust-fix"]["files"] == hooks["cachebust"]["files"]
+assert all(h["files"] == hooks["cachebust"]["files"] for h in hooks.values())
 picked = """Dockerfile Dockerfile.dev Dockerfile-dev Dockerfile_dev api.Dockerfile api.dockerfile
     Containerfile Containerfile.ci dockerfile svc/api/Dockerfile compose.yaml compose.yml
     docker-compose.yaml docker-compose.yml compose.override.yaml docker-compose.override.yml

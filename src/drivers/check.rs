@@ -1,0 +1,180 @@
+//! The rules over build invocations, written once for every driver: CB000 (the Dockerfile or target
+//! does not exist), CB004 (the bust arg never passed, or passed a constant), CB005 (passed, never
+//! declared), CB008 (passed a value that changes on every build).
+use std::path::Path;
+
+use super::messages::{constant, credentials, not_declared, not_passed, per_build, unbuildable};
+use super::{Context, Invocation, PassedArg, ValueKind};
+use crate::checks::Analysis;
+use crate::compose::dockerfiles::{tidy, Dockerfiles};
+use crate::compose::target::{built_stages, bust_args, declared_args};
+use crate::detect::credentials::{might_leak, secret_ranges};
+use crate::finding::{Finding, Label};
+use crate::model::{Dockerfile, ItemKind};
+use crate::settings::Settings;
+use crate::source::{display_path, SourceFile};
+
+/// The findings of the driver `file` about its `invocations`; the Dockerfiles they build are linted into
+/// `dockerfiles` (once each), and files that cannot be read are added to `errors`.
+pub fn check_invocations(
+    file: &SourceFile,
+    invocations: &[Invocation],
+    dockerfiles: &mut Dockerfiles,
+    cwd: &Path,
+    settings: &Settings,
+    errors: &mut Vec<String>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for build in invocations {
+        if build.context == Context::Remote {
+            continue;
+        }
+        if build.compose {
+            compose_env(file, build, settings, &mut findings);
+            continue;
+        }
+        let shown = display_path(&tidy(&build.dockerfile), cwd);
+        if !build.dockerfile.is_file() {
+            let span = build.dockerfile_span.clone().unwrap_or(build.span.clone());
+            findings.push(unbuildable(
+                span,
+                format!("reads `{shown}`, which does not exist"),
+                "no such file",
+            ));
+            continue;
+        }
+        let index = match dockerfiles.load(
+            &build.dockerfile,
+            shown.clone(),
+            settings,
+            &crate::source::read_file,
+        ) {
+            Ok(index) => index,
+            Err(e) => {
+                errors.push(format!("{shown}: cannot read: {e}"));
+                continue;
+            }
+        };
+        let linted = dockerfiles.get(index);
+        let Some(model) = linted.model.clone() else {
+            continue;
+        };
+        let Some(stages) = built_stages(&model, &linted.report.file, build.target.as_deref())
+        else {
+            if let Some(target) = &build.target {
+                let what = format!("builds target `{target}`, which `{shown}` does not define");
+                findings.push(unbuildable(build.span.clone(), what, "no such stage"));
+            }
+            continue;
+        };
+        let declared = declared_args(&model);
+        // The driver's view: an ARG with no default takes the value the build passes it.
+        let analysis = Analysis::new(
+            &linted.report.file,
+            with_values(model, &build.args),
+            settings,
+        );
+        for name in bust_args(&analysis, &stages) {
+            match build.args.iter().find(|a| a.name == name) {
+                None => findings.push(not_passed(build, &name, &shown)),
+                Some(arg) => match &arg.value {
+                    ValueKind::Constant(value) => {
+                        findings.push(constant(build, arg, value, &shown))
+                    }
+                    ValueKind::PerBuild => findings.push(per_build(file, build, arg)),
+                    ValueKind::Precise | ValueKind::Environment(_) => {}
+                },
+            }
+        }
+        for arg in &build.args {
+            if settings.is_bust_name(&arg.name) && !declared.contains(&arg.name) {
+                findings.push(not_declared(arg, &shown));
+            }
+            if carries_credentials(&arg.text) && fetched(&analysis, &stages, &arg.name) {
+                findings.push(credentials(arg, &shown));
+            }
+        }
+    }
+    findings.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+    findings.dedup();
+    findings
+}
+
+/// A `docker compose build` after the driver set a bust variable to a per-build value: compose's
+/// `${VAR}` in a compose file beside the driver passes it on, and the finding is on the driver's line.
+fn compose_env(file: &SourceFile, build: &Invocation, settings: &Settings, out: &mut Vec<Finding>) {
+    let dir = file.path.parent().unwrap_or(Path::new(""));
+    let compose: String = crate::compose::files::DEFAULT_NAMES
+        .iter()
+        .filter_map(|n| std::fs::read_to_string(dir.join(n)).ok())
+        .collect();
+    for arg in &build.args {
+        let read = compose.contains(&format!("${{{}", arg.name))
+            || compose.contains(&format!("${}", arg.name));
+        // One finding per assignment: at the first compose command that reads it.
+        let told = out
+            .iter()
+            .any(|f| f.code == "CB008" && Some(&f.span) == arg.origin.as_ref());
+        if arg.value == ValueKind::PerBuild && settings.is_bust_name(&arg.name) && read && !told {
+            let mut finding = per_build(file, build, arg);
+            finding.related = vec![Label {
+                span: build.span.clone(),
+                text: format!("compose reads `{}` from the environment here", arg.name),
+            }];
+            finding.help = format!(
+                "A timestamp or a random value rebuilds the remote layers every time, even when no remote \
+                 moved. Remove this assignment and run `cachebust exec -- {}`: it sets `{}` to the \
+                 remotes' head commits, so they rebuild exactly when one moved.",
+                build.command, arg.name
+            );
+            out.push(finding);
+        }
+    }
+}
+
+/// The model with each ARG that has no default given the value `args` pass it, when written out.
+fn with_values(mut model: Dockerfile, args: &[PassedArg]) -> Dockerfile {
+    let value = |name: &str| {
+        let arg = args.iter().find(|a| a.name == name)?;
+        match &arg.value {
+            ValueKind::Constant(_) | ValueKind::Environment(_) if !arg.text.contains("$(") => {
+                Some(arg.text.clone())
+            }
+            _ => None,
+        }
+    };
+    let staged = model
+        .stages
+        .iter_mut()
+        .flat_map(|s| &mut s.items)
+        .filter_map(|i| match &mut i.kind {
+            ItemKind::Arg(decls) => Some(decls),
+            _ => None,
+        });
+    for decl in model.global_args.iter_mut().chain(staged.flatten()) {
+        if decl.default.is_none() {
+            decl.default = value(&decl.name);
+        }
+    }
+    model
+}
+
+/// Whether a value holds a URL with userinfo or a token query value, literal or from variables.
+fn carries_credentials(text: &str) -> bool {
+    might_leak(text) && !secret_ranges(text).is_empty()
+}
+
+/// Whether the arg `name` is used in a URL that a remote layer of the built stages fetches.
+fn fetched(analysis: &Analysis<'_>, stages: &[usize], name: &str) -> bool {
+    let text = &analysis.file.text;
+    analysis
+        .layers
+        .iter()
+        .filter(|l| stages.contains(&l.stage))
+        .any(|layer| {
+            layer.sources.iter().any(|source| {
+                let url = &text[source.url_span.clone()];
+                url.contains(&format!("${{{name}}}")) || url.contains(&format!("${name}"))
+            })
+        })
+}

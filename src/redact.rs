@@ -1,0 +1,286 @@
+//! The one redactor: what counts as a secret in text that cachebust prints, and how it is hidden.
+//! [`mask`] blanks secrets with `*` of the same byte length (source excerpts and diffs, whose spans
+//! must stay valid); [`redact_url`] and [`redact_text`] replace them by `***` (messages, labels, JSON,
+//! stderr). Both hide the same things, found by [`secret_spans`]:
+//! - URL userinfo in every scheme (`https://u:p@ss@host`, `ssh://git:tok@`, `git+ssh://`), up to the
+//!   authority's last `@`;
+//! - token query values (`?private_token=`, `&access_token=`, `oauth_token`, `token`, `sig`, …);
+//! - credentials outside URLs: `Authorization:`/`PRIVATE-TOKEN:`/`JOB-TOKEN:` header values (also in
+//!   `git -c http.extraHeader=…`), `curl -u user:pass`/`--user`, `--password=`/`--http-password`;
+//! - the value of a secret-named assignment or declaration (`GIT_TOKEN=…`, `ARG NPM_AUTH=…`,
+//!   `ENV DB_PASSWORD …`): names ending or containing a `_`-separated `TOKEN`, `PASSWORD`, `PASSWD`,
+//!   `SECRET`, `AUTH`, `PAT`, `KEY`, `API_KEY`, `PRIVATE_KEY`, `CREDENTIAL(S)`.
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+const MASK: &str = "***";
+
+struct Patterns {
+    /// A quick test that `text` may hold any secret at all.
+    prefilter: Regex,
+    userinfo: Regex,
+    query: Regex,
+    header: Regex,
+    user_option: Regex,
+    password_option: Regex,
+    assignment: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
+    PATTERNS.get_or_init(|| Patterns {
+        prefilter: Regex::new(
+            r"(?i)://|[?&][a-z_]*(?:token|sig|signature|password|key|auth)=|authoriz|private-token|job-token|-u|--user|password|passwd|token|secret|_auth|_pat\b|_key\b|credential",
+        )
+        .expect("valid regex"),
+        // The authority runs to the first `/`, `?`, `#`, blank or quote; its userinfo to its last `@`.
+        userinfo: Regex::new(r#"(?i)\b[a-z][a-z0-9+.-]*://([^/?#\s'"`]*)@"#).expect("valid regex"),
+        query: Regex::new(
+            r##"(?i)[?&](?:access_token|private_token|job_token|oauth_token|token|api_key|apikey|key|sig|signature|password|auth)=([^&\s'"#`]+)"##,
+        )
+        .expect("valid regex"),
+        header: Regex::new(
+            r#"(?i)\b(?:authorization|proxy-authorization)\s*:\s*(?:(?:token|bearer|basic|digest)\s+)?([^\s'"`]+)|\b(?:private-token|job-token|x-api-key|x-auth-token)\s*:\s*([^\s'"`]+)"#,
+        )
+        .expect("valid regex"),
+        user_option: Regex::new(r#"(?:^|\s)(?:-u\s*|--user[=\s]\s*|--proxy-user[=\s]\s*)['"]?[^:\s'"`]*:([^\s'"`]+)"#)
+            .expect("valid regex"),
+        password_option: Regex::new(
+            r#"(?i)--(?:http-|ftp-|proxy-)?(?:password|passwd)[=\s]\s*['"]?([^\s'"`]+)"#,
+        )
+        .expect("valid regex"),
+        assignment: Regex::new(
+            r#"(?i)\b(?:[A-Za-z0-9]+_)*(?:TOKEN|PASSWORD|PASSWD|SECRET|AUTH|PAT|KEY|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_[A-Za-z0-9]+)*(?:=|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'`;&|]+)"#,
+        )
+        .expect("valid regex"),
+    })
+}
+
+/// The byte ranges of every secret in `text`, sorted and merged. Variable references (`${GIT_TOKEN}`)
+/// are names, not secrets, and are left out.
+pub fn secret_spans(text: &str) -> Vec<Range<usize>> {
+    let p = patterns();
+    if !p.prefilter.is_match(text) {
+        return Vec::new();
+    }
+    let mut found: Vec<Range<usize>> = p
+        .userinfo
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .filter(|info| userinfo_is_secret(info.as_str()))
+        .map(|info| info.range())
+        .collect();
+    let mut groups = |re: &Regex| {
+        for c in re.captures_iter(text) {
+            for m in c.iter().skip(1).flatten() {
+                found.push(m.range());
+            }
+        }
+    };
+    groups(&p.query);
+    groups(&p.header);
+    groups(&p.user_option);
+    groups(&p.password_option);
+    for c in p.assignment.captures_iter(text) {
+        let Some(value) = c.get(1) else { continue };
+        let name_end = value.start();
+        let line_start = text[..name_end].rfind('\n').map_or(0, |i| i + 1);
+        let before = &text[line_start..name_end];
+        // `NAME VALUE` only in a declaration (`ARG`/`ENV`); elsewhere it needs `=`.
+        if !before.trim_end().ends_with('=') && !is_declaration(before) {
+            continue;
+        }
+        found.push(value.range());
+    }
+    found.retain(|r| !r.is_empty() && !only_references(&text[r.clone()]));
+    found.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(found.len());
+    for r in found {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// Whether a URL's userinfo holds a credential: a password after the first `:` (`p@ss` included),
+/// or a token on its own. A user name alone (`git@`, `ci:${PASSWORD}@`'s `ci`) is not one.
+fn userinfo_is_secret(info: &str) -> bool {
+    match info.split_once(':') {
+        Some((_, password)) => !only_references(password),
+        None => {
+            let tokenish = ["ghp_", "gho_", "ghs_", "github_pat_", "glpat-", "gldt-"]
+                .iter()
+                .any(|p| info.starts_with(p));
+            tokenish
+                || (info.len() >= 20
+                    && info
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+        }
+    }
+}
+
+fn is_declaration(before: &str) -> bool {
+    let t = before.trim_start().to_ascii_uppercase();
+    let t = t
+        .strip_prefix("ONBUILD")
+        .map_or(t.as_str(), str::trim_start);
+    t.starts_with("ARG ")
+        || t.starts_with("ENV ")
+        || t.starts_with("ARG\t")
+        || t.starts_with("ENV\t")
+}
+
+/// Whether a secret's text is made only of variable references and punctuation
+/// (`${GIT_USER}:${GIT_TOKEN}`, `"$TOKEN"`), which show names, not values.
+fn only_references(secret: &str) -> bool {
+    static VAR: OnceLock<Regex> = OnceLock::new();
+    let var = VAR.get_or_init(|| {
+        Regex::new(
+            r"\$\{?[A-Za-z_][A-Za-z0-9_]*(?:[:?+-][^}]*)?\}?|\$\{\{[^}]*\}\}|\$\(\([^)]*\)\)",
+        )
+        .expect("valid regex")
+    });
+    var.replace_all(secret, "")
+        .chars()
+        .all(|c| matches!(c, ':' | '"' | '\'' | '@' | ' '))
+}
+
+/// The text with every secret replaced by `*` of the same byte length (offsets stay valid).
+pub fn mask(text: &str) -> Cow<'_, str> {
+    let spans = secret_spans(text);
+    if spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for range in spans {
+        bytes[range].fill(b'*');
+    }
+    // Whole UTF-8 sequences were replaced by ASCII, so the bytes stay valid UTF-8.
+    Cow::Owned(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
+}
+
+/// The text with every secret replaced by `***`.
+pub fn redact_text(text: &str) -> String {
+    let spans = secret_spans(text);
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in spans {
+        out.push_str(&text[at..r.start]);
+        out.push_str(MASK);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// A URL safe to print: its userinfo becomes `***` (whatever it holds: a user name alone is shown
+/// as `***` too, so no partial credential survives) and token query values `***`.
+pub fn redact_url(url: &str) -> String {
+    let p = patterns();
+    let url = p.userinfo.replace_all(url, |c: &regex::Captures<'_>| {
+        let whole = &c[0];
+        format!("{}***@", &whole[..whole.len() - c[1].len() - 1])
+    });
+    redact_text(&url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_secret_form_is_hidden() {
+        for (text, secret) in [
+            ("https://user:p@ss@host/o/r.git", "p@ss"),
+            ("ssh://git:tok3n@host/o/r.git", "tok3n"),
+            ("git+ssh://u:tok3n@host/o/r.git", "tok3n"),
+            ("git://u:tok3n@host/r", "tok3n"),
+            (
+                "git clone \"https://oauth2:glpat-abc123@gitlab.example.com/a/b.git\"",
+                "glpat-abc123",
+            ),
+            (
+                "curl -H \"Authorization: token ghp_abcdef\" https://x",
+                "ghp_abcdef",
+            ),
+            (
+                "curl -H 'Authorization: Bearer eyJhbGci' https://x",
+                "eyJhbGci",
+            ),
+            (
+                "git -c http.extraHeader=\"Authorization: Basic dXNlcjpw\" clone",
+                "dXNlcjpw",
+            ),
+            ("curl -u deploy:hunter22 https://x", "hunter22"),
+            ("curl --user deploy:hunter22 https://x", "hunter22"),
+            ("wget --password=hunter22 https://x", "hunter22"),
+            ("wget --http-password hunter22 https://x", "hunter22"),
+            (
+                "wget --header=PRIVATE-TOKEN:glpat-xyz https://x",
+                "glpat-xyz",
+            ),
+            ("wget --header 'JOB-TOKEN: abc987' https://x", "abc987"),
+            ("GIT_TOKEN=ghp_123 git clone https://x", "ghp_123"),
+            ("ENV A=1 GITHUB_PAT=pat456", "pat456"),
+            ("ARG NPM_AUTH=npm789", "npm789"),
+            ("ENV DB_PASSWORD hunter22", "hunter22"),
+            ("https://x/a?private_token=tok1&b=2", "tok1"),
+            ("https://x/a?access_token=tok2", "tok2"),
+            ("https://x/a?oauth_token=tok3", "tok3"),
+            ("https://x/a?token=tok4", "tok4"),
+            ("https://x/a?sv=1&sig=tok5", "tok5"),
+        ] {
+            assert!(
+                !redact_text(text).contains(secret),
+                "{text} -> {}",
+                redact_text(text)
+            );
+            assert!(!mask(text).contains(secret), "{text} -> {}", mask(text));
+            assert_eq!(mask(text).len(), text.len());
+            assert!(!redact_url(text).contains(secret), "{text}");
+        }
+    }
+
+    #[test]
+    fn names_and_ordinary_text_are_kept() {
+        for text in [
+            "https://${GIT_USER}:${GIT_TOKEN}@host/o/r.git",
+            "git clone -b main https://github.com/acme/toolkit.git /src",
+            "ARG TOKENIZERS_VERSION=0.15.0",
+            "curl -fsSL https://example.com/install.sh | sh",
+            "pip install -U pip",
+            "RUN echo \"Cache bust: ${CACHE_BUST}\"",
+        ] {
+            assert_eq!(redact_text(text), text);
+            assert_eq!(mask(text), text);
+        }
+    }
+
+    #[test]
+    fn a_url_shows_no_userinfo_at_all() {
+        assert_eq!(
+            redact_url("https://user:p@ss@host/o/r.git"),
+            "https://***@host/o/r.git"
+        );
+        assert_eq!(
+            redact_url("ssh://git@host/o/r.git"),
+            "ssh://***@host/o/r.git"
+        );
+        assert_eq!(
+            redact_url("git@github.com:o/r.git"),
+            "git@github.com:o/r.git"
+        );
+    }
+}
