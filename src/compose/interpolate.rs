@@ -138,19 +138,7 @@ fn closing_brace(body: &str) -> Option<usize> {
     None
 }
 
-fn name_len(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    if !bytes
-        .first()
-        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-    {
-        return 0;
-    }
-    bytes
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-        .count()
-}
+use crate::model::scope::name_len;
 
 fn unresolved(name: &str) -> Unresolved {
     Unresolved {

@@ -239,7 +239,9 @@ fn digits_len(text: &str) -> usize {
     text.bytes().take_while(u8::is_ascii_digit).count()
 }
 
-fn name_len(text: &str) -> usize {
+/// The length of the variable name at the start of `text` (`[A-Za-z_][A-Za-z0-9_]*`), 0 if none.
+/// Compose interpolation reads names by the same rule.
+pub(crate) fn name_len(text: &str) -> usize {
     let bytes = text.as_bytes();
     if !bytes
         .first()
