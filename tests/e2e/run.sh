@@ -23,6 +23,8 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$E2E_DIR/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR
 source "$E2E_DIR/lib.sh"
+# shellcheck source-path=SCRIPTDIR
+source "$E2E_DIR/image.sh"
 
 # --- the tool under test ------------------------------------------------------------------------------
 
@@ -449,6 +451,7 @@ main() {
     step4_global_arg
     step5_fact2 buildkit
     step5_fact2 classic
+    step_image
 
     say ""
     say "e2e finished in $((SECONDS - started))s"
