@@ -137,7 +137,7 @@ fn is_declaration(before: &str) -> bool {
 }
 
 /// Whether a secret's text is made only of variable references and punctuation
-/// (`${GIT_USER}:${GIT_TOKEN}`, `"$TOKEN"`), which show names, not values.
+/// (`${GIT_USER}:${GIT_TOKEN}`, `"$TOKEN"`, `$(cat /run/secrets/t)`), which show names, not values.
 fn only_references(secret: &str) -> bool {
     static VAR: OnceLock<Regex> = OnceLock::new();
     let var = VAR.get_or_init(|| {
@@ -146,9 +146,14 @@ fn only_references(secret: &str) -> bool {
         )
         .expect("valid regex")
     });
+    // A command substitution (`Bearer $(cat /run/secrets/t)`) reads a secret, it is not one; a value
+    // already masked (`***`) is masked again by nothing.
+    if secret.starts_with("$(") || secret.starts_with('`') {
+        return true;
+    }
     var.replace_all(secret, "")
         .chars()
-        .all(|c| matches!(c, ':' | '"' | '\'' | '@' | ' '))
+        .all(|c| matches!(c, ':' | '"' | '\'' | '@' | ' ' | '*'))
 }
 
 /// The text with every secret replaced by `*` of the same byte length (offsets stay valid).
@@ -194,6 +199,76 @@ pub fn redact_url(url: &str) -> String {
         format!("{}***@", &whole[..whole.len() - c[1].len() - 1])
     });
     redact_text(&url)
+}
+
+/// Whether `c` would act on a terminal (or reorder text) instead of showing: C0 controls, DEL, C1
+/// controls, and the bidirectional formatting characters of "Trojan Source".
+fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escaped(c: char, out: &mut String) {
+    use std::fmt::Write;
+    let _ = match c {
+        '\n' => write!(out, "\\n"),
+        '\r' => write!(out, "\\r"),
+        '\t' => write!(out, "\\t"),
+        c if (c as u32) < 0x80 => write!(out, "\\x{:02x}", c as u32),
+        c => write!(out, "\\u{{{:x}}}", c as u32),
+    };
+}
+
+/// Text from a linted file made safe for a terminal: every control character but the line breaks
+/// (`\n`, `\r\n`) and tabs is shown escaped (`\x1b`, `\x00`, `\r`, `\u{202e}`), so a Dockerfile cannot
+/// clear the screen, retitle the terminal or reorder what a reviewer reads.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c, next| {
+        is_control(c) && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n'))
+    })
+}
+
+/// [`escape_controls`] for a line-oriented format: line breaks are escaped too, so one finding stays
+/// one line.
+pub fn escape_line(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c, _| is_control(c) && c != '\t')
+}
+
+fn escape_where(text: &str, escape: impl Fn(char, Option<char>) -> bool) -> Cow<'_, str> {
+    let mut chars = text.chars().peekable();
+    let mut at = 0;
+    while let Some(c) = chars.next() {
+        if escape(c, chars.peek().copied()) {
+            let mut out = String::with_capacity(text.len() + 8);
+            out.push_str(&text[..at]);
+            let mut chars = text[at..].chars().peekable();
+            while let Some(c) = chars.next() {
+                if escape(c, chars.peek().copied()) {
+                    escaped(c, &mut out);
+                } else {
+                    out.push(c);
+                }
+            }
+            return Cow::Owned(out);
+        }
+        at += c.len_utf8();
+    }
+    Cow::Borrowed(text)
+}
+
+/// Redacts every string of a JSON value (JSON and SARIF output, `bust --format json`): the layer
+/// under the writer for formats whose text masking could break.
+pub fn redact_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => {
+            if let Cow::Owned(masked) = mask(s) {
+                *s = masked;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        serde_json::Value::Object(map) => map.values_mut().for_each(redact_json),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -262,6 +337,8 @@ mod tests {
             "curl -fsSL https://example.com/install.sh | sh",
             "pip install -U pip",
             "RUN echo \"Cache bust: ${CACHE_BUST}\"",
+            "git -c http.extraHeader=\"Authorization: Bearer $(cat /run/secrets/t)\" clone",
+            "https://x/a?private_token=***: the credential is in the file",
         ] {
             assert_eq!(redact_text(text), text);
             assert_eq!(mask(text), text);
@@ -282,5 +359,25 @@ mod tests {
             redact_url("git@github.com:o/r.git"),
             "git@github.com:o/r.git"
         );
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(
+            escape_controls("a\x1b]0;pwned\x07b\0c\rd\r\ne\u{202e}f\u{85}\tg\n"),
+            "a\\x1b]0;pwned\\x07b\\x00c\\rd\r\ne\\u{202e}f\\u{85}\tg\n"
+        );
+        assert_eq!(escape_line("one\ntwo\r\n"), "one\\ntwo\\r\\n");
+        assert!(matches!(escape_controls("plain ü\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_strings_are_redacted_and_stay_json() {
+        let mut v =
+            serde_json::json!({"m": ["ARG GH_TOKEN=\"s3cr3t\"", 1], "u": "https://u:pw@h/x"});
+        redact_json(&mut v);
+        let text = v.to_string();
+        assert!(!text.contains("s3cr3t") && !text.contains(":pw@"), "{text}");
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
     }
 }

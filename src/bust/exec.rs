@@ -7,7 +7,7 @@ use std::process::{Command, ExitStatus};
 /// 126 when it cannot be run.
 pub fn run_command(argv: &[OsString], vars: &[(String, String)]) -> u8 {
     let Some((program, args)) = argv.split_first() else {
-        eprintln!("error: no command to run");
+        crate::console::errln("error: no command to run");
         return 2;
     };
     let mut command = Command::new(program);
@@ -15,7 +15,10 @@ pub fn run_command(argv: &[OsString], vars: &[(String, String)]) -> u8 {
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => {
-            eprintln!("error: cannot run `{}`: {e}", program.to_string_lossy());
+            crate::console::errln(&format!(
+                "error: cannot run `{}`: {e}",
+                program.to_string_lossy()
+            ));
             return if e.kind() == std::io::ErrorKind::NotFound {
                 127
             } else {
@@ -30,7 +33,10 @@ pub fn run_command(argv: &[OsString], vars: &[(String, String)]) -> u8 {
     match child.wait() {
         Ok(status) => exit_code(status),
         Err(e) => {
-            eprintln!("error: waiting for `{}`: {e}", program.to_string_lossy());
+            crate::console::errln(&format!(
+                "error: waiting for `{}`: {e}",
+                program.to_string_lossy()
+            ));
             2
         }
     }
