@@ -228,6 +228,14 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     })
 }
 
+/// [`escape_controls`] that keeps every line break, a lone CR included, for a source excerpt whose
+/// lines are counted as the file's (`\n`, `\r\n`, `\r`) and never printed with their breaks.
+pub fn escape_in_excerpt(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c, _| {
+        is_control(c) && !matches!(c, '\n' | '\r' | '\t')
+    })
+}
+
 /// [`escape_controls`] for a line-oriented format: line breaks are escaped too, so one finding stays
 /// one line.
 pub fn escape_line(text: &str) -> Cow<'_, str> {

@@ -1071,3 +1071,116 @@ fn a_config_that_is_a_device_or_a_fifo_is_an_error_not_a_hang() {
         );
     }
 }
+
+/// A Dockerfile from a pull request must not drive the reviewer's terminal: escape sequences (a title
+/// change, a screen clear), BEL, NUL, a lone CR, C1 controls and bidi overrides are shown escaped in
+/// every human format, on stdout and stderr; JSON keeps them, escaped as JSON does.
+#[test]
+fn control_characters_from_a_file_are_shown_escaped() {
+    let dir = tree();
+    let text = "FROM alpine\nARG REF=\"ma\u{1b}]0;pwned\u{7}in\u{1b}[2J\u{0}x\rz\u{85}\"\n\
+                RUN git clone -b ${REF} https://github.com/a/b\u{202e}c.git /s\n\
+                RUN [\"git\", \"clone\", \"-b\", \"dev\\u001b[5m\", \"https://github.com/a/c.git\", \"/c\"]\n";
+    write(dir.path(), "ctl/Dockerfile", text.as_bytes());
+    // A lone CR is a line break to Docker's parser: the diff keeps it as the line's ending.
+    let raw = ['\u{1b}', '\u{7}', '\u{0}', '\u{85}', '\u{202e}'];
+    for args in [
+        vec!["--output-format", "full"],
+        vec!["--output-format", "concise"],
+        vec!["--output-format", "github"],
+        vec!["--diff"],
+        vec!["--statistics"],
+    ] {
+        let mut all = vec!["check", "--isolated", "--color", "never"];
+        all.extend(&args);
+        all.push("ctl/Dockerfile");
+        let out = command(dir.path(), &all).output().unwrap();
+        let shown = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            !shown.contains(raw),
+            "{args:?} prints a control character raw: {shown:?}"
+        );
+        if args[0] != "--diff" {
+            assert!(
+                !shown.contains('\r'),
+                "{args:?} prints a lone CR: {shown:?}"
+            );
+        }
+        if args[0] != "--statistics" && args[0] != "--diff" {
+            assert!(
+                shown.contains(r"ma\x1b]0;pwned\x07in\x1b[2J"),
+                "{args:?}: {shown}"
+            );
+        }
+    }
+    // With colours the report's own escapes are there, the file's are not.
+    let out = command(
+        dir.path(),
+        &["check", "--isolated", "--color", "always", "ctl/Dockerfile"],
+    )
+    .output()
+    .unwrap();
+    let shown = stdout(&out);
+    assert!(
+        !shown.contains("\u{1b}]0;") && !shown.contains("\u{1b}[2J"),
+        "{shown:?}"
+    );
+    assert!(shown.contains(r"\x1b[2J"), "{shown}");
+    // Standard input's remaining findings go to stderr, escaped too.
+    let mut child = command(dir.path(), &["check", "--isolated", "-", "--fix"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        child.stdin.as_mut().unwrap(),
+        b"FROM alpine\nRUN git clone https://u:p@h/a\x1b[2J.git /s\n",
+    )
+    .unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
+    assert!(
+        stdout(&out).contains('\u{1b}'),
+        "the fixed file itself is kept byte for byte"
+    );
+    // JSON: the message keeps the character, as the JSON spec escapes it.
+    let out = command(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "--output-format",
+            "json",
+            "ctl/Dockerfile",
+        ],
+    )
+    .output()
+    .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!stdout(&out).contains('\u{1b}'), "{}", stdout(&out));
+    assert!(findings[0]["message"].as_str().unwrap().contains('\u{1b}'));
+}
+
+/// One finding, one line, in the line formats: an exec-form RUN's JSON string can hold a newline.
+#[test]
+fn a_constant_with_a_newline_is_one_finding_on_one_line() {
+    let dir = tree();
+    let text = "FROM alpine\nRUN [\"git\", \"clone\", \"-b\", \"ma\\nin\\r\\nx\", \"https://github.com/a/b.git\", \"/s\"]\n";
+    write(dir.path(), "nl/Dockerfile", text.as_bytes());
+    let out = check(dir.path(), &["nl/Dockerfile"]);
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 1, "{lines:?} {}", stderr(&out));
+    assert!(lines[0].starts_with("nl/Dockerfile:2:"), "{lines:?}");
+    assert!(lines[0].contains(r"ma\nin\r\nx"), "{lines:?}");
+    let github = [
+        "check",
+        "--isolated",
+        "--output-format",
+        "github",
+        "nl/Dockerfile",
+    ];
+    let out = command(dir.path(), &github).output().unwrap();
+    assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
+}
