@@ -29,7 +29,7 @@ pub struct ConfigError {
 struct CacheBust {
     names: Option<Vec<String>>,
     arg: Option<Spanned<String>>,
-    default: Option<String>,
+    default: Option<Spanned<String>>,
     echo: Option<bool>,
     per_layer: Option<bool>,
 }
@@ -147,7 +147,8 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Settings, ConfigError> {
         }
     }
     if let Some(default) = &bust.default {
-        settings.fix_default = default.clone();
+        settings.fix_default =
+            plain_default(default.get_ref()).map_err(|why| error(Some(default.span()), why))?;
     }
     if let Some(echo) = bust.echo {
         settings.fix_echo = echo;
@@ -182,6 +183,30 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Settings, ConfigError> {
         settings.detectors = Box::leak(Box::new(detectors));
     }
     Ok(settings)
+}
+
+/// The fix writes `default` into Dockerfiles (`ARG CACHE_BUST=<default>`) and compose files
+/// (`${CACHE_BUST:-<default>}`): it must be one plain word, or it would change their structure (a
+/// trailing `\` swallows the next line, a blank splits the ARG, a `$`, `}` or quote changes what is
+/// expanded). An error, not an escape: no escape means the same in a Dockerfile, YAML and a shell.
+fn plain_default(value: &str) -> Result<String, String> {
+    let plain = |c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '/' | '@' | '=' | ':')
+    };
+    match value.chars().find(|&c| !plain(c)) {
+        None => Ok(value.to_string()),
+        Some(c) => Err(format!(
+            "`default` must be one plain word (letters, digits and `. _ - + / @ = :`): {} would change \
+             the structure of the Dockerfiles and compose files the fix writes it into",
+            match c {
+                '\\' => "a backslash".to_string(),
+                c if c.is_whitespace() || c.is_control() => {
+                    format!("the character {}", c.escape_default())
+                }
+                c => format!("`{c}`"),
+            }
+        )),
+    }
 }
 
 /// The config as written.

