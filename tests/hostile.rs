@@ -1231,3 +1231,49 @@ fn a_config_default_that_would_change_the_file_is_an_error_at_its_place() {
     let text = std::fs::read_to_string(dir.path().join("other/Dockerfile")).unwrap();
     assert!(text.contains("ARG CACHE_BUST=v1.2+build:3\n"), "{text}");
 }
+
+/// Config errors are worded for users, at their place: no serde or TOML-library words
+/// (`invalid type`, `sequence`, `variant`, `wanted string or table`).
+#[test]
+fn config_errors_speak_of_lists_tables_and_keys() {
+    for (config, said) in [
+        (
+            "select = \"CB001\"\n",
+            "expected a list (`[…]`), found the string \"CB001\"",
+        ),
+        ("fail-level = 3\n", "expected a string in quotes"),
+        (
+            "[cache-bust]\necho = \"yes\"\n",
+            "expected `true` or `false`, found the string \"yes\"",
+        ),
+        ("[severity]\nCB001 = \"loud\"\n", "unknown value `loud`"),
+        ("fail-levle = 1\n", "unknown key `fail-levle`"),
+        ("cache-bust = 3\n", "expected a table, found the number 3"),
+    ] {
+        let dir = tree();
+        write(dir.path(), "cachebust.toml", config.as_bytes());
+        let out = command(dir.path(), &["check"]).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(code(&out), Some(2), "{config}: {err}");
+        assert!(err.contains(said), "{config}: {err}");
+        assert!(
+            err.contains("[cachebust.toml:"),
+            "{config}: no location: {err}"
+        );
+        for jargon in ["invalid type", "sequence", "variant", "wanted string"] {
+            assert!(!err.contains(jargon), "{config}: {err}");
+        }
+    }
+    let dir = tree();
+    write(
+        dir.path(),
+        "compose.yaml",
+        b"services:\n  a: &x\n    build: *y\n",
+    );
+    let out = check(dir.path(), &["compose.yaml"]);
+    assert!(
+        stdout(&out).contains("compose.yaml:3:12: CB000 [error] cannot parse this compose file: an alias (`*name`) refers to an anchor"),
+        "{}",
+        stdout(&out)
+    );
+}
