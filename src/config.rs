@@ -29,7 +29,7 @@ pub struct ConfigError {
 struct CacheBust {
     names: Option<Vec<String>>,
     arg: Option<Spanned<String>>,
-    default: Option<String>,
+    default: Option<Spanned<String>>,
     echo: Option<bool>,
     per_layer: Option<bool>,
 }
@@ -70,7 +70,7 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Settings, ConfigError> {
         message,
     };
     let raw: RawConfig =
-        toml::from_str(text).map_err(|e| error(e.span(), e.message().to_string()))?;
+        toml::from_str(text).map_err(|e| error(e.span(), in_words(e.message())))?;
     let mut settings = Settings::default();
     let check_code = |code: &Spanned<String>| -> Result<String, ConfigError> {
         let value = code.get_ref().to_ascii_uppercase();
@@ -147,7 +147,8 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Settings, ConfigError> {
         }
     }
     if let Some(default) = &bust.default {
-        settings.fix_default = default.clone();
+        settings.fix_default =
+            plain_default(default.get_ref()).map_err(|why| error(Some(default.span()), why))?;
     }
     if let Some(echo) = bust.echo {
         settings.fix_echo = echo;
@@ -182,6 +183,87 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Settings, ConfigError> {
         settings.detectors = Box::leak(Box::new(detectors));
     }
     Ok(settings)
+}
+
+/// The TOML reader's message in the config file's words: serde's `invalid type: string "x", expected a
+/// sequence` names Rust's types; a user wrote a list, a table, `true`.
+fn in_words(message: &str) -> String {
+    let kind = |what: &str| -> String {
+        let what = what.trim();
+        let named = [
+            ("a sequence", "a list (`[…]`)"),
+            ("a boolean", "`true` or `false`"),
+            ("a map", "a table"),
+            ("a string", "a string in quotes"),
+            ("a borrowed string", "a string in quotes"),
+        ];
+        if let Some((_, shown)) = named.iter().find(|(n, _)| *n == what) {
+            return (*shown).to_string();
+        }
+        if what.starts_with("struct ") || what.starts_with("map") {
+            return "a table".into();
+        }
+        if let Some(rest) = what.strip_prefix("string ") {
+            return format!("the string {rest}");
+        }
+        if let Some(rest) = what.strip_prefix("integer ") {
+            return format!("the number {}", rest.trim_matches('`'));
+        }
+        if let Some(rest) = what.strip_prefix("floating point ") {
+            return format!("the number {}", rest.trim_matches('`'));
+        }
+        if let Some(rest) = what.strip_prefix("boolean ") {
+            return format!("`{}`", rest.trim_matches('`'));
+        }
+        match what {
+            "sequence" => "a list".into(),
+            "map" => "a table".into(),
+            other => other.to_string(),
+        }
+    };
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            return format!("expected {}, found {}", kind(expected), kind(found));
+        }
+    }
+    if message == "wanted string or table" {
+        return "expected a string in quotes".into();
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return format!("unknown value {rest}");
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        return format!("unknown key {rest}");
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("missing key {rest}");
+    }
+    message.to_string()
+}
+
+/// The fix writes `default` into Dockerfiles (`ARG CACHE_BUST=<default>`) and compose files
+/// (`${CACHE_BUST:-<default>}`): it must be one plain word, or it would change their structure (a
+/// trailing `\` swallows the next line, a blank splits the ARG, a `$`, `}` or quote changes what is
+/// expanded). An error, not an escape: no escape means the same in a Dockerfile, YAML and a shell.
+fn plain_default(value: &str) -> Result<String, String> {
+    let plain = |c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '/' | '@' | '=' | ':')
+    };
+    match value.chars().find(|&c| !plain(c)) {
+        None => Ok(value.to_string()),
+        Some(c) => Err(format!(
+            "`default` must be one plain word (letters, digits and `. _ - + / @ = :`): {} would change \
+             the structure of the Dockerfiles and compose files the fix writes it into",
+            match c {
+                '\\' => "a backslash".to_string(),
+                c if c.is_whitespace() || c.is_control() => {
+                    format!("the character {}", c.escape_default())
+                }
+                c => format!("`{c}`"),
+            }
+        )),
+    }
 }
 
 /// The config as written.

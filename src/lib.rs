@@ -8,6 +8,7 @@ pub mod checks;
 pub mod cli;
 pub mod compose;
 pub mod config;
+pub mod console;
 pub mod context;
 pub mod detect;
 pub mod discover;

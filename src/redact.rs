@@ -53,19 +53,126 @@ fn patterns() -> &'static Patterns {
         )
         .expect("valid regex"),
         assignment: Regex::new(
-            r#"(?i)\b(?:[A-Za-z0-9]+_)*(?:TOKEN|PASSWORD|PASSWD|SECRET|AUTH|PAT|KEY|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_[A-Za-z0-9]+)*(?:=|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'`;&|]+)"#,
+            r#"(?i)\b(?:[A-Za-z0-9]+_)*(?:TOKEN|PASSWORD|PASSWD|SECRET|AUTH|PAT|KEY|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_[A-Za-z0-9]+)*(?:=|:[ \t]+|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'`;&|]+)"#,
         )
         .expect("valid regex"),
     })
 }
 
 /// The byte ranges of every secret in `text`, sorted and merged. Variable references (`${GIT_TOKEN}`)
-/// are names, not secrets, and are left out.
+/// are names, not secrets, and are left out. A secret split by a line continuation (`https://u:\`
+/// then `pass@host`, `ENV A=1 \` then `GIT_TOKEN=…`) is found in the logical lines, where Docker
+/// reads it, and its bytes on each physical line are in the ranges (the `\` and line break are not).
 pub fn secret_spans(text: &str) -> Vec<Range<usize>> {
-    let p = patterns();
-    if !p.prefilter.is_match(text) {
+    if !patterns().prefilter.is_match(text) {
         return Vec::new();
     }
+    let mut found = physical_spans(text);
+    let joined = Joined::new(text);
+    if joined.segments.len() > 1 {
+        for span in physical_spans(&joined.text) {
+            found.extend(joined.original(span));
+        }
+        found.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(found.len());
+        for r in found {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        // A value read on one physical line can end in the continuation's `\`: keep it, and the
+        // line break, so the masked text keeps its lines.
+        return joined.without_continuations(merged);
+    }
+    found
+}
+
+/// A text with its line continuations (`\` or `` ` ``, blanks, then a line break) removed, as Docker joins an
+/// instruction's lines, and where each piece of it came from.
+struct Joined {
+    text: String,
+    /// `(start in the joined text, start in the original)` of each piece copied whole.
+    segments: Vec<(usize, usize)>,
+}
+
+impl Joined {
+    fn new(original: &str) -> Joined {
+        // Both escape characters (`# escape=` may make it a backtick): joining more than Docker does
+        // can only find more secrets, never fewer.
+        static CONTINUATION: OnceLock<Regex> = OnceLock::new();
+        let re = CONTINUATION.get_or_init(|| Regex::new(r"[\\`][ \t]*\r?\n").expect("valid regex"));
+        let mut text = String::new();
+        let mut segments = vec![(0, 0)];
+        let mut at = 0;
+        for m in re.find_iter(original) {
+            text.push_str(&original[at..m.start()]);
+            at = m.end();
+            segments.push((text.len(), at));
+        }
+        if segments.len() == 1 {
+            return Joined {
+                text: String::new(),
+                segments,
+            };
+        }
+        text.push_str(&original[at..]);
+        Joined { text, segments }
+    }
+
+    /// `spans` minus the continuations' own bytes.
+    fn without_continuations(&self, spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
+        // The continuation before piece i ends where piece i starts in the original and starts where
+        // piece i-1 ends.
+        let gaps: Vec<Range<usize>> = self
+            .segments
+            .windows(2)
+            .map(|w| w[0].1 + (w[1].0 - w[0].0)..w[1].1)
+            .collect();
+        let mut out = Vec::with_capacity(spans.len());
+        for span in spans {
+            let mut start = span.start;
+            let first = gaps.partition_point(|g| g.end <= start);
+            for gap in &gaps[first..] {
+                if gap.start >= span.end {
+                    break;
+                }
+                if start < gap.start {
+                    out.push(start..gap.start);
+                }
+                start = start.max(gap.end);
+            }
+            if start < span.end {
+                out.push(start..span.end);
+            }
+        }
+        out
+    }
+
+    /// The original bytes of a joined span: one range per piece it touches.
+    fn original(&self, span: Range<usize>) -> Vec<Range<usize>> {
+        let first = self.segments.partition_point(|&(j, _)| j <= span.start) - 1;
+        let mut out = Vec::new();
+        for (i, &(joined, orig)) in self.segments.iter().enumerate().skip(first) {
+            if joined >= span.end {
+                break;
+            }
+            let end = self
+                .segments
+                .get(i + 1)
+                .map_or(self.text.len(), |&(j, _)| j)
+                .min(span.end);
+            let start = span.start.max(joined);
+            if start < end {
+                out.push(orig + (start - joined)..orig + (end - joined));
+            }
+        }
+        out
+    }
+}
+
+fn physical_spans(text: &str) -> Vec<Range<usize>> {
+    let p = patterns();
     let mut found: Vec<Range<usize>> = p
         .userinfo
         .captures_iter(text)
@@ -89,12 +196,15 @@ pub fn secret_spans(text: &str) -> Vec<Range<usize>> {
         let name_end = value.start();
         let line_start = text[..name_end].rfind('\n').map_or(0, |i| i + 1);
         let before = &text[line_start..name_end];
-        // `NAME VALUE` only in a declaration (`ARG`/`ENV`); elsewhere it needs `=`.
-        if !before.trim_end().ends_with('=') && !is_declaration(before) {
+        // `NAME VALUE` only in a declaration (`ARG`/`ENV`); elsewhere it needs `=`, or `: ` as in a
+        // compose file's `args:` mapping.
+        let yaml = before.trim_end().ends_with(':') && before.trim_start().len() > 1;
+        if !before.trim_end().ends_with('=') && !is_declaration(before) && !yaml {
             continue;
         }
         found.push(value.range());
     }
+    found.extend(values_of_userinfo_variables(text));
     found.retain(|r| !r.is_empty() && !only_references(&text[r.clone()]));
     found.sort_by_key(|r| r.start);
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(found.len());
@@ -105,6 +215,51 @@ pub fn secret_spans(text: &str) -> Vec<Range<usize>> {
         }
     }
     merged
+}
+
+/// The values given to variables that a URL's userinfo reads (`ARG GH=…` for `https://x:${GH}@…`):
+/// cachebust calls them credentials (CB006), so they are hidden whatever their name.
+fn values_of_userinfo_variables(text: &str) -> Vec<Range<usize>> {
+    static VAR: OnceLock<Regex> = OnceLock::new();
+    let var =
+        VAR.get_or_init(|| Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex"));
+    let mut names: Vec<&str> = patterns()
+        .userinfo
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .flat_map(|info| var.captures_iter(info.as_str()).filter_map(|c| c.get(1)))
+        .map(|name| name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.is_empty() || names.len() > 64 {
+        return Vec::new();
+    }
+    let alternatives: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
+    let Ok(values) = Regex::new(&format!(
+        r#"\b(?:{})(?:=|:[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'`;&|]+)"#,
+        alternatives.join("|")
+    )) else {
+        return Vec::new();
+    };
+    let mut found: Vec<Range<usize>> = values
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.range())
+        .collect();
+    // `ENV GH value`, the declaration's other form.
+    if let Ok(declared) = Regex::new(&format!(
+        r#"(?im)^[ \t]*(?:ONBUILD[ \t]+)?(?:ARG|ENV)[ \t]+(?:{})[ \t]+("[^"\n]*"|'[^'\n]*'|[^\s"'`;&|=]+)"#,
+        alternatives.join("|")
+    )) {
+        found.extend(
+            declared
+                .captures_iter(text)
+                .filter_map(|c| c.get(1))
+                .map(|m| m.range()),
+        );
+    }
+    found
 }
 
 /// Whether a URL's userinfo holds a credential: a password after the first `:` (`p@ss` included),
@@ -137,7 +292,7 @@ fn is_declaration(before: &str) -> bool {
 }
 
 /// Whether a secret's text is made only of variable references and punctuation
-/// (`${GIT_USER}:${GIT_TOKEN}`, `"$TOKEN"`), which show names, not values.
+/// (`${GIT_USER}:${GIT_TOKEN}`, `"$TOKEN"`, `$(cat /run/secrets/t)`), which show names, not values.
 fn only_references(secret: &str) -> bool {
     static VAR: OnceLock<Regex> = OnceLock::new();
     let var = VAR.get_or_init(|| {
@@ -146,9 +301,14 @@ fn only_references(secret: &str) -> bool {
         )
         .expect("valid regex")
     });
+    // A command substitution (`Bearer $(cat /run/secrets/t)`) reads a secret, it is not one; a value
+    // already masked (`***`) is masked again by nothing.
+    if secret.starts_with("$(") || secret.starts_with('`') {
+        return true;
+    }
     var.replace_all(secret, "")
         .chars()
-        .all(|c| matches!(c, ':' | '"' | '\'' | '@' | ' '))
+        .all(|c| matches!(c, ':' | '"' | '\'' | '@' | ' ' | '*'))
 }
 
 /// The text with every secret replaced by `*` of the same byte length (offsets stay valid).
@@ -188,12 +348,93 @@ pub fn redact_text(text: &str) -> String {
 /// A URL safe to print: its userinfo becomes `***` (whatever it holds: a user name alone is shown
 /// as `***` too, so no partial credential survives) and token query values `***`.
 pub fn redact_url(url: &str) -> String {
-    let p = patterns();
-    let url = p.userinfo.replace_all(url, |c: &regex::Captures<'_>| {
-        let whole = &c[0];
-        format!("{}***@", &whole[..whole.len() - c[1].len() - 1])
-    });
-    redact_text(&url)
+    // Secrets first, while the userinfo still names the variables whose values are secrets.
+    let text = redact_text(url);
+    patterns()
+        .userinfo
+        .replace_all(&text, |c: &regex::Captures<'_>| {
+            let whole = &c[0];
+            format!("{}***@", &whole[..whole.len() - c[1].len() - 1])
+        })
+        .into_owned()
+}
+
+/// Whether `c` would act on a terminal (or reorder text) instead of showing: C0 controls, DEL, C1
+/// controls, and the bidirectional formatting characters of "Trojan Source".
+fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escaped(c: char, out: &mut String) {
+    use std::fmt::Write;
+    let _ = match c {
+        '\n' => write!(out, "\\n"),
+        '\r' => write!(out, "\\r"),
+        '\t' => write!(out, "\\t"),
+        c if (c as u32) < 0x80 => write!(out, "\\x{:02x}", c as u32),
+        c => write!(out, "\\u{{{:x}}}", c as u32),
+    };
+}
+
+/// Text from a linted file made safe for a terminal: every control character but the line breaks
+/// (`\n`, `\r\n`) and tabs is shown escaped (`\x1b`, `\x00`, `\r`, `\u{202e}`), so a Dockerfile cannot
+/// clear the screen, retitle the terminal or reorder what a reviewer reads.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c, next| {
+        is_control(c) && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n'))
+    })
+}
+
+/// [`escape_controls`] that keeps every line break, a lone CR included, for a source excerpt whose
+/// lines are counted as the file's (`\n`, `\r\n`, `\r`) and never printed with their breaks.
+pub fn escape_in_excerpt(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c, _| {
+        is_control(c) && !matches!(c, '\n' | '\r' | '\t')
+    })
+}
+
+/// [`escape_controls`] for a line-oriented format: line breaks are escaped too, so one finding stays
+/// one line.
+pub fn escape_line(text: &str) -> Cow<'_, str> {
+    escape_where(text, |c, _| is_control(c) && c != '\t')
+}
+
+fn escape_where(text: &str, escape: impl Fn(char, Option<char>) -> bool) -> Cow<'_, str> {
+    let mut chars = text.chars().peekable();
+    let mut at = 0;
+    while let Some(c) = chars.next() {
+        if escape(c, chars.peek().copied()) {
+            let mut out = String::with_capacity(text.len() + 8);
+            out.push_str(&text[..at]);
+            let mut chars = text[at..].chars().peekable();
+            while let Some(c) = chars.next() {
+                if escape(c, chars.peek().copied()) {
+                    escaped(c, &mut out);
+                } else {
+                    out.push(c);
+                }
+            }
+            return Cow::Owned(out);
+        }
+        at += c.len_utf8();
+    }
+    Cow::Borrowed(text)
+}
+
+/// Redacts every string of a JSON value (JSON and SARIF output, `bust --format json`): the layer
+/// under the writer for formats whose text masking could break.
+pub fn redact_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => {
+            if let Cow::Owned(masked) = mask(s) {
+                *s = masked;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        serde_json::Value::Object(map) => map.values_mut().for_each(redact_json),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -241,6 +482,15 @@ mod tests {
             ("https://x/a?oauth_token=tok3", "tok3"),
             ("https://x/a?token=tok4", "tok4"),
             ("https://x/a?sv=1&sig=tok5", "tok5"),
+            (
+                "ARG GH=ghv77\nRUN git clone https://x:${GH}@github.com/a/b.git",
+                "ghv77",
+            ),
+            (
+                "ENV GH ghv78\nRUN git clone https://$GH@github.com/a/b.git",
+                "ghv78",
+            ),
+            ("      args:\n        GIT_PASSWORD: hunter77\n", "hunter77"),
         ] {
             assert!(
                 !redact_text(text).contains(secret),
@@ -262,6 +512,8 @@ mod tests {
             "curl -fsSL https://example.com/install.sh | sh",
             "pip install -U pip",
             "RUN echo \"Cache bust: ${CACHE_BUST}\"",
+            "git -c http.extraHeader=\"Authorization: Bearer $(cat /run/secrets/t)\" clone",
+            "https://x/a?private_token=***: the credential is in the file",
         ] {
             assert_eq!(redact_text(text), text);
             assert_eq!(mask(text), text);
@@ -282,5 +534,54 @@ mod tests {
             redact_url("git@github.com:o/r.git"),
             "git@github.com:o/r.git"
         );
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(
+            escape_controls("a\x1b]0;pwned\x07b\0c\rd\r\ne\u{202e}f\u{85}\tg\n"),
+            "a\\x1b]0;pwned\\x07b\\x00c\\rd\r\ne\\u{202e}f\\u{85}\tg\n"
+        );
+        assert_eq!(escape_line("one\ntwo\r\n"), "one\\ntwo\\r\\n");
+        assert!(matches!(escape_controls("plain ü\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn json_strings_are_redacted_and_stay_json() {
+        let mut v =
+            serde_json::json!({"m": ["ARG GH_TOKEN=\"s3cr3t\"", 1], "u": "https://u:pw@h/x"});
+        redact_json(&mut v);
+        let text = v.to_string();
+        assert!(!text.contains("s3cr3t") && !text.contains(":pw@"), "{text}");
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+    }
+
+    #[test]
+    fn a_secret_split_by_a_line_continuation_is_hidden_on_each_line() {
+        for (text, parts) in [
+            (
+                "RUN git clone https://user:\\\npass99@host/o/r.git /r\n",
+                &["pass99"][..],
+            ),
+            ("ENV A=1 \\\n    GIT_TOKEN=tok99 B=2\n", &["tok99"][..]),
+            (
+                "RUN curl -H \"Authorization: Bearer ab\\\ncd99\" https://x\n",
+                &["ab", "cd99"][..],
+            ),
+            ("ARG GH_TOKEN=ghp_12\\\r\n34\n", &["ghp_12", "34"][..]),
+            (
+                "# escape=`\nRUN git clone https://user:`\npass99@host/o/r.git /r\n",
+                &["pass99"][..],
+            ),
+        ] {
+            let masked = mask(text);
+            assert_eq!(masked.len(), text.len(), "{text:?}");
+            assert_eq!(masked.matches('\n').count(), text.matches('\n').count());
+            assert!(masked.contains('\\') || masked.contains('`'), "{masked}");
+            for part in parts {
+                assert!(!masked.contains(part), "{text:?} -> {masked}");
+                assert!(!redact_text(text).contains(part), "{text:?}");
+            }
+        }
     }
 }

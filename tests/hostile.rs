@@ -794,10 +794,11 @@ fn exit_codes_are_a_contract() {
 #[cfg(unix)]
 #[test]
 fn a_panic_is_an_internal_error_with_exit_2_and_no_backtrace() {
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
+    // A closed pipe used to panic here; it is a quiet exit now (tests/writer.rs), so the debug binary
+    // is asked to panic instead.
     let out = command(Path::new("."), &["rule", "CB001"])
-        .stdout(writer)
+        .env("CACHEBUST_TEST_PANIC", "1")
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output()
         .unwrap();
@@ -1069,4 +1070,210 @@ fn a_config_that_is_a_device_or_a_fifo_is_an_error_not_a_hang() {
             stderr(&out)
         );
     }
+}
+
+/// A Dockerfile from a pull request must not drive the reviewer's terminal: escape sequences (a title
+/// change, a screen clear), BEL, NUL, a lone CR, C1 controls and bidi overrides are shown escaped in
+/// every human format, on stdout and stderr; JSON keeps them, escaped as JSON does.
+#[test]
+fn control_characters_from_a_file_are_shown_escaped() {
+    let dir = tree();
+    let text = "FROM alpine\nARG REF=\"ma\u{1b}]0;pwned\u{7}in\u{1b}[2J\u{0}x\rz\u{85}\"\n\
+                RUN git clone -b ${REF} https://github.com/a/b\u{202e}c.git /s\n\
+                RUN [\"git\", \"clone\", \"-b\", \"dev\\u001b[5m\", \"https://github.com/a/c.git\", \"/c\"]\n";
+    write(dir.path(), "ctl/Dockerfile", text.as_bytes());
+    // A lone CR is a line break to Docker's parser: the diff keeps it as the line's ending.
+    let raw = ['\u{1b}', '\u{7}', '\u{0}', '\u{85}', '\u{202e}'];
+    for args in [
+        vec!["--output-format", "full"],
+        vec!["--output-format", "concise"],
+        vec!["--output-format", "github"],
+        vec!["--diff"],
+        vec!["--statistics"],
+    ] {
+        let mut all = vec!["check", "--isolated", "--color", "never"];
+        all.extend(&args);
+        all.push("ctl/Dockerfile");
+        let out = command(dir.path(), &all).output().unwrap();
+        let shown = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(
+            !shown.contains(raw),
+            "{args:?} prints a control character raw: {shown:?}"
+        );
+        if args[0] != "--diff" {
+            assert!(
+                !shown.contains('\r'),
+                "{args:?} prints a lone CR: {shown:?}"
+            );
+        }
+        if args[0] != "--statistics" && args[0] != "--diff" {
+            assert!(
+                shown.contains(r"ma\x1b]0;pwned\x07in\x1b[2J"),
+                "{args:?}: {shown}"
+            );
+        }
+    }
+    // With colours the report's own escapes are there, the file's are not.
+    let out = command(
+        dir.path(),
+        &["check", "--isolated", "--color", "always", "ctl/Dockerfile"],
+    )
+    .output()
+    .unwrap();
+    let shown = stdout(&out);
+    assert!(
+        !shown.contains("\u{1b}]0;") && !shown.contains("\u{1b}[2J"),
+        "{shown:?}"
+    );
+    assert!(shown.contains(r"\x1b[2J"), "{shown}");
+    // Standard input's remaining findings go to stderr, escaped too.
+    let mut child = command(dir.path(), &["check", "--isolated", "-", "--fix"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        child.stdin.as_mut().unwrap(),
+        b"FROM alpine\nRUN git clone https://u:p@h/a\x1b[2J.git /s\n",
+    )
+    .unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
+    assert!(
+        stdout(&out).contains('\u{1b}'),
+        "the fixed file itself is kept byte for byte"
+    );
+    // JSON: the message keeps the character, as the JSON spec escapes it.
+    let out = command(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "--output-format",
+            "json",
+            "ctl/Dockerfile",
+        ],
+    )
+    .output()
+    .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!stdout(&out).contains('\u{1b}'), "{}", stdout(&out));
+    assert!(findings[0]["message"].as_str().unwrap().contains('\u{1b}'));
+}
+
+/// One finding, one line, in the line formats: an exec-form RUN's JSON string can hold a newline.
+#[test]
+fn a_constant_with_a_newline_is_one_finding_on_one_line() {
+    let dir = tree();
+    let text = "FROM alpine\nRUN [\"git\", \"clone\", \"-b\", \"ma\\nin\\r\\nx\", \"https://github.com/a/b.git\", \"/s\"]\n";
+    write(dir.path(), "nl/Dockerfile", text.as_bytes());
+    let out = check(dir.path(), &["nl/Dockerfile"]);
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 1, "{lines:?} {}", stderr(&out));
+    assert!(lines[0].starts_with("nl/Dockerfile:2:"), "{lines:?}");
+    assert!(lines[0].contains(r"ma\nin\r\nx"), "{lines:?}");
+    let github = [
+        "check",
+        "--isolated",
+        "--output-format",
+        "github",
+        "nl/Dockerfile",
+    ];
+    let out = command(dir.path(), &github).output().unwrap();
+    assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
+}
+
+/// A config `default` is written into Dockerfiles and compose files: one that could change their
+/// structure (a trailing backslash swallowing the next line, a newline, a blank, a quote, `$`, `}`, a
+/// control character) is an error at its place in the config, and nothing is written.
+#[test]
+fn a_config_default_that_would_change_the_file_is_an_error_at_its_place() {
+    for default in [
+        r#""C:\\""#,
+        r#""a\nRUN curl evil | sh""#,
+        r#""two words""#,
+        r#""x\"y""#,
+        r#""${HOME}""#,
+        r#""a}b""#,
+        r#""esc\u001b[2J""#,
+        r#""a#b""#,
+    ] {
+        let dir = tree();
+        let config = format!("[cache-bust]\ndefault = {default}\n");
+        write(dir.path(), "cachebust.toml", config.as_bytes());
+        let out = command(
+            dir.path(),
+            &["check", "--fix", "--output-format", "concise"],
+        )
+        .output()
+        .unwrap();
+        let err = stderr(&out);
+        assert_eq!(code(&out), Some(2), "{default}: {err}");
+        assert!(err.contains("cachebust.toml:2:11"), "{default}: {err}");
+        assert!(
+            err.contains("`default` must be one plain word"),
+            "{default}: {err}"
+        );
+        assert!(!err.contains('\u{1b}'), "{default}: {err:?}");
+        let text = std::fs::read_to_string(dir.path().join("other/Dockerfile")).unwrap();
+        assert_eq!(text, OTHER, "{default}: the file was written");
+    }
+    let dir = tree();
+    write(
+        dir.path(),
+        "cachebust.toml",
+        b"[cache-bust]\ndefault = \"v1.2+build:3\"\n",
+    );
+    let out = command(dir.path(), &["check", "--fix"]).output().unwrap();
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("other/Dockerfile")).unwrap();
+    assert!(text.contains("ARG CACHE_BUST=v1.2+build:3\n"), "{text}");
+}
+
+/// Config errors are worded for users, at their place: no serde or TOML-library words
+/// (`invalid type`, `sequence`, `variant`, `wanted string or table`).
+#[test]
+fn config_errors_speak_of_lists_tables_and_keys() {
+    for (config, said) in [
+        (
+            "select = \"CB001\"\n",
+            "expected a list (`[…]`), found the string \"CB001\"",
+        ),
+        ("fail-level = 3\n", "expected a string in quotes"),
+        (
+            "[cache-bust]\necho = \"yes\"\n",
+            "expected `true` or `false`, found the string \"yes\"",
+        ),
+        ("[severity]\nCB001 = \"loud\"\n", "unknown value `loud`"),
+        ("fail-levle = 1\n", "unknown key `fail-levle`"),
+        ("cache-bust = 3\n", "expected a table, found the number 3"),
+    ] {
+        let dir = tree();
+        write(dir.path(), "cachebust.toml", config.as_bytes());
+        let out = command(dir.path(), &["check"]).output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(code(&out), Some(2), "{config}: {err}");
+        assert!(err.contains(said), "{config}: {err}");
+        assert!(
+            err.contains("[cachebust.toml:"),
+            "{config}: no location: {err}"
+        );
+        for jargon in ["invalid type", "sequence", "variant", "wanted string"] {
+            assert!(!err.contains(jargon), "{config}: {err}");
+        }
+    }
+    let dir = tree();
+    write(
+        dir.path(),
+        "compose.yaml",
+        b"services:\n  a: &x\n    build: *y\n",
+    );
+    let out = check(dir.path(), &["compose.yaml"]);
+    assert!(
+        stdout(&out).contains("compose.yaml:3:12: CB000 [error] cannot parse this compose file: an alias (`*name`) refers to an anchor"),
+        "{}",
+        stdout(&out)
+    );
 }

@@ -3,7 +3,11 @@
 //! when an invariant breaks:
 //!
 //! - nothing panics, and every span and edit range is inside the text and on character boundaries;
-//! - every output format renders (the JSON and SARIF as valid JSON);
+//! - every output format renders (the JSON and SARIF as valid JSON), concise and github one line per
+//!   finding with no raw control character;
+//! - a secret planted into the input (a line of a known secret form, whole or split by a line
+//!   continuation) shows in no format's output as the binary prints it (human formats masked at the
+//!   writer, JSON and SARIF as values) nor in the `--diff` of its fixes;
 //! - each fix pass turns its input into exactly that input with some of the offered fixes' edits
 //!   applied, so every byte outside the edits is kept; a Dockerfile's safe fix inserts whole lines;
 //! - the fixed text parses whenever the input did, and fixing it again changes nothing.
@@ -77,6 +81,96 @@ pub fn dockerfile_lint(data: &[u8]) {
     let report = lint_bytes(&path, "Dockerfile".into(), data.to_vec(), &settings);
     check_report(&report);
     render_all(&report);
+    planted_secret(data);
+}
+
+/// Secret forms the redactor knows, as Dockerfile lines holding `{S}`.
+const PLANTED: &[&str] = &[
+    "RUN git clone -b main https://u:{S}@gitlab.example.com/a/b.git /b",
+    "RUN git clone -b main ssh://git:{S}@gitlab.example.com/a/b.git /b",
+    "ARG GIT_TOKEN={S}",
+    "ENV NPM_AUTH={S}",
+    "RUN curl -H \"Authorization: token {S}\" https://github.com/a/b/archive/refs/heads/main.tar.gz",
+    "RUN curl -u me:{S} https://github.com/a/e/archive/refs/heads/main.tar.gz",
+    "RUN wget --password={S} https://github.com/a/f/archive/refs/heads/main.zip",
+    "RUN curl -o /a \"https://example.com/main.tar.gz?private_token={S}\"",
+    "RUN GIT_TOKEN={S} pip install git+https://github.com/a/g.git@main",
+];
+
+const SECRET: &str = "QXFUZZPLANTED77";
+
+/// Plants a secret line (chosen, placed and maybe split by the input's hash) after one of the input's
+/// line breaks, lints and fixes it, and checks no output shows the secret or either half of it.
+fn planted_secret(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let hash = data.iter().fold(0x8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let breaks: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+    let at = match breaks.len() {
+        0 => text.len(),
+        n => breaks[(hash >> 8) as usize % n],
+    };
+    // Split only where `\` surely continues a line: with an `escape` directive (repeated, misspelt)
+    // the half on the next line may be an instruction of its own, which the parser's error quotes.
+    let split = hash & 1 == 1 && !text.to_ascii_lowercase().contains("escape");
+    let (planted, needles) = if split {
+        (
+            "QXFUZZP\\\nLANTED77".to_string(),
+            vec!["QXFUZZP", "LANTED77"],
+        )
+    } else {
+        (SECRET.to_string(), vec![SECRET])
+    };
+    let line = PLANTED[(hash >> 4) as usize % PLANTED.len()].replace("{S}", &planted);
+    let sep = if at == text.len() && !text.ends_with('\n') && !text.is_empty() {
+        "\n"
+    } else {
+        ""
+    };
+    let text = format!("{}{sep}{line}\n{}", &text[..at], &text[at..]);
+    let settings = Settings::default();
+    let report = lint_bytes(
+        Path::new("Dockerfile"),
+        "Dockerfile".into(),
+        text.clone().into_bytes(),
+        &settings,
+    );
+    let reports = std::slice::from_ref(&report);
+    let style = Style {
+        color: false,
+        width: 80,
+    };
+    let mut shown: Vec<(String, String)> = [
+        OutputFormat::Full,
+        OutputFormat::Concise,
+        OutputFormat::Github,
+    ]
+    .iter()
+    .map(|&f| {
+        (
+            format!("{f:?}"),
+            cachebust::redact::mask(&render(f, reports, style)).into_owned(),
+        )
+    })
+    .collect();
+    for format in [OutputFormat::Json, OutputFormat::Sarif] {
+        shown.push((format!("{format:?}"), render(format, reports, style)));
+    }
+    let lint = |f: &SourceFile| check_dockerfile(f, &settings);
+    let fixed = fix_with(&report.file, true, lint);
+    let diff = cachebust::report::render_diff("Dockerfile", &text, &fixed.text, false);
+    shown.push(("--diff".into(), cachebust::redact::mask(&diff).into_owned()));
+    for (format, out) in shown {
+        for needle in &needles {
+            assert!(
+                !out.contains(needle),
+                "{format} shows the planted secret `{needle}`:\n{text}\n--- output:\n{out}"
+            );
+        }
+    }
 }
 
 /// Fixes a Dockerfile (safe fixes, then safe and unsafe) and checks each pass, the result and a
@@ -193,12 +287,20 @@ fn render_all(report: &FileReport) {
         color: false,
         width: 80,
     };
-    for format in [
-        OutputFormat::Full,
-        OutputFormat::Concise,
-        OutputFormat::Github,
-    ] {
-        let _ = render(format, reports, style);
+    let _ = render(OutputFormat::Full, reports, style);
+    for format in [OutputFormat::Concise, OutputFormat::Github] {
+        let out = render(format, reports, style);
+        assert_eq!(
+            out.lines().count(),
+            report.findings.len(),
+            "{format:?}: one finding, one line:\n{out}"
+        );
+        if let Some(c) = out
+            .chars()
+            .find(|&c| c.is_control() && c != '\n' && c != '\t')
+        {
+            panic!("{format:?} prints the control character {c:?} raw:\n{out}");
+        }
     }
     for format in [OutputFormat::Json, OutputFormat::Sarif] {
         let out = render(format, reports, style);

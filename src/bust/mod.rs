@@ -7,7 +7,7 @@
 //! git, credentials from the environment) → `resolve` (in parallel via `pool`) → `compute` (fallbacks,
 //! one value per arg) → `render` or `exec`.
 use std::ffi::OsString;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -128,18 +128,12 @@ pub fn run_bust(args: &BustArgs) -> u8 {
     let Some(values) = compute_or_report(&args.paths, &args.resolve) else {
         return 2;
     };
-    let mut stdout = std::io::stdout().lock();
-    let written = stdout
-        .write_all(render(args.format, &values).as_bytes())
-        .and_then(|()| stdout.flush());
-    match written {
-        Ok(()) => 0,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            eprintln!("error: cannot write the values: {e}");
-            2
-        }
+    let text = render(args.format, &values);
+    match args.format {
+        Format::Json => crate::console::out_structured(&text),
+        _ => crate::console::out(&text),
     }
+    0
 }
 
 /// Runs `cachebust exec`: computes the values and runs the command with them in its environment.
@@ -155,10 +149,10 @@ pub fn run_exec(args: &ExecArgs) -> u8 {
         .collect();
     for a in &values.args {
         let plural = if a.remotes == 1 { "" } else { "s" };
-        eprintln!(
+        crate::console::errln(&format!(
             "cachebust: {}={} ({} remote{plural})",
             a.name, a.value, a.remotes
-        );
+        ));
     }
     exec::run_command(&args.command, &vars)
 }
@@ -169,16 +163,18 @@ fn compute_or_report(paths: &[PathBuf], args: &ResolveArgs) -> Option<Values> {
     match compute(paths, &Options::from_args(args), &env) {
         Ok(values) => {
             for warning in &values.warnings {
-                eprintln!("warning: {warning}");
+                crate::console::errln(&format!("warning: {warning}"));
             }
             if values.args.is_empty() {
                 let files = values.files.len();
-                eprintln!("cachebust: no mutable remote in {files} Dockerfile(s): nothing to bust");
+                crate::console::errln(&format!(
+                    "cachebust: no mutable remote in {files} Dockerfile(s): nothing to bust"
+                ));
             }
             Some(values)
         }
         Err(error) => {
-            eprint!("{}", error.render());
+            crate::console::err(&error.render());
             None
         }
     }

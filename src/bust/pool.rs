@@ -1,5 +1,4 @@
 //! Runs the remote look-ups a few at a time, with a progress line on a terminal when they are slow.
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -49,15 +48,15 @@ fn show_progress(done: &AtomicUsize, total: usize) {
             break;
         }
         if start.elapsed() >= QUIET_FOR && shown != Some(now) {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2Kcachebust: resolving remotes {now}/{total}…");
-            let _ = err.flush();
+            crate::console::err_control(&format!(
+                "\r\x1b[2Kcachebust: resolving remotes {now}/{total}…"
+            ));
             shown = Some(now);
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     if shown.is_some() {
-        let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        crate::console::err_control("\r\x1b[2K");
     }
 }
 

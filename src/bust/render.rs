@@ -45,8 +45,9 @@ fn render_json(values: &Values) -> String {
             json!({ "path": f.path, "remotes": remotes })
         })
         .collect();
-    let mut out = serde_json::to_string_pretty(&json!({ "values": args, "files": files }))
-        .expect("JSON values serialize");
+    let mut document = json!({ "values": args, "files": files });
+    crate::redact::redact_json(&mut document);
+    let mut out = serde_json::to_string_pretty(&document).expect("JSON values serialize");
     out.push('\n');
     out
 }

@@ -1,10 +1,11 @@
 //! `cachebust check`: settings (config file + flags), linting, fixing, and the report.
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use crate::catalogue::{known, rule};
 use crate::compose::{lint_compose_text, lint_project, lint_project_each};
 use crate::config::{find_config, load_config};
+use crate::console;
 use crate::discover::is_compose_name;
 use crate::finding::Severity;
 use crate::lint::{lint_bytes, FileReport};
@@ -97,7 +98,8 @@ Fixing:
   With `-` (stdin), --fix prints the fixed file on stdout and the remaining findings on stderr.
 A file is written only if it is unchanged since it was read, through a temporary file renamed over it
 (a symlink's target is replaced, the link is kept). Bytes outside the fixes stay as they were.
-Exit codes: 0 clean, 1 findings (or a diff with --diff), 2 usage, config, I/O or write errors.";
+Exit codes: 0 clean, 1 findings (or a diff with --diff), 2 usage, config, I/O or write errors, 141 when
+the reader of the output went away (a closed pipe).";
 
 pub fn run_check(args: &CheckArgs) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -105,7 +107,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     let settings = match load_settings(args, &cwd) {
         Ok(settings) => settings,
         Err(message) => {
-            eprint!("{message}");
+            console::err(&message);
             return 2;
         }
     };
@@ -132,7 +134,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
             |part| printer.add(part),
         );
         for skipped in &problems.skipped {
-            eprintln!("warning: {skipped}");
+            console::errln(&format!("warning: {skipped}"));
         }
         let quiet = !problems.errors.is_empty() || !problems.skipped.is_empty();
         let failing = printer.finish(&settings, &paths, quiet);
@@ -142,13 +144,13 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         let (problems, changed) =
             diff_project(&paths, &cwd, &settings, fix, style.color, args.quiet);
         for skipped in &problems.skipped {
-            eprintln!("warning: {skipped}");
+            console::errln(&format!("warning: {skipped}"));
         }
         return finish(&problems.errors, changed && !args.exit_zero);
     }
     let project = lint_project(&paths, &cwd, &settings);
     for skipped in &project.skipped {
-        eprintln!("warning: {skipped}");
+        console::errln(&format!("warning: {skipped}"));
     }
     // `--fix` keeps the reports: compose files are fixed after the Dockerfiles they build are written.
     let mut errors = project.errors;
@@ -167,7 +169,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
 
 fn finish(errors: &[String], failing: bool) -> u8 {
     for error in errors {
-        eprintln!("error: {error}");
+        console::errln(&format!("error: {error}"));
     }
     if !errors.is_empty() {
         2
@@ -278,7 +280,7 @@ fn check_stdin(
                 let mut out = render(OutputFormat::Concise, &[remaining], style);
                 out.truncate(out.trim_end().len());
                 if !out.is_empty() && !args.quiet {
-                    eprintln!("{out}");
+                    console::errln(&out);
                 }
             }
             u8::from(failing && !args.exit_zero)
@@ -330,7 +332,7 @@ impl Parts {
 /// The output of `check` as it is written: the files' parts, then the statistics or the summary.
 struct Printer {
     parts: Parts,
-    output: Output<std::io::BufWriter<std::io::StdoutLock<'static>>>,
+    output: Output<Box<dyn std::io::Write>>,
     tally: Tally,
     summary: bool,
     unsafe_fixes: bool,
@@ -339,7 +341,10 @@ struct Printer {
 impl Printer {
     fn new(args: &CheckArgs, style: Style) -> Printer {
         let format = args.output_format;
-        let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let stdout: Box<dyn std::io::Write> = match format {
+            OutputFormat::Json | OutputFormat::Sarif => Box::new(console::Structured),
+            _ => Box::new(console::Stdout),
+        };
         Printer {
             parts: Parts {
                 format,
@@ -367,10 +372,10 @@ impl Printer {
             if !quiet {
                 let shown: Vec<String> =
                     paths.iter().map(|p| format!("`{}`", p.display())).collect();
-                eprintln!(
+                console::errln(&format!(
                     "warning: no Dockerfile or compose file found under {}",
                     shown.join(", ")
-                );
+                ));
             }
         }
         if self.parts.statistics {
@@ -417,10 +422,4 @@ pub fn style(color: ColorChoice) -> Style {
         .and_then(|c| c.parse().ok())
         .unwrap_or(100);
     Style { color, width }
-}
-
-pub fn write_stdout(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
 }

@@ -20,7 +20,7 @@ pub fn run_completions(shell: clap_complete::Shell) -> u8 {
         shell,
         &mut Cli::command(),
         "cachebust",
-        &mut std::io::stdout(),
+        &mut crate::console::Stdout,
     );
     0
 }

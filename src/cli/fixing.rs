@@ -1,6 +1,5 @@
 //! `--fix` and `--diff` over a run's files: Dockerfiles first (their fixes add the cache-bust args that
 //! compose files must then pass), compose files after; and standard input.
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,7 +13,7 @@ use crate::report::render_diff;
 use crate::settings::Settings;
 use crate::source::{FileId, SourceFile};
 
-use super::check::write_stdout;
+use crate::console;
 
 /// What `--fix`/`--diff` were asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,11 +98,11 @@ pub fn fix_reports(
     outcome.stale |= fixes.iter().any(|f| f.changed() && f.error.is_none());
     for fix in &fixes {
         if let Some(why) = &fix.refused {
-            eprintln!("warning: {why}");
+            console::errln(&format!("warning: {why}"));
         }
         if fix.changed() && fix.error.is_none() && !quiet {
             let (n, display) = (findings(fix.fixed.len()), &fix.after.file.display);
-            eprintln!("Fixed {n} in {display}");
+            console::errln(&format!("Fixed {n} in {display}"));
         }
     }
     outcome
@@ -152,22 +151,19 @@ pub fn diff_project(
         }
         show(fix_report(&report, settings, run.unsafe_fixes))
     };
-    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let mut changed = false;
     let mut pending = Pending::new();
     let mut compose = Vec::new();
-    let mut print = |shown: Shown, pending: &mut Pending, compose: &mut Vec<FileReport>| {
-        match shown {
-            Shown::Compose(report) => compose.push(report),
-            Shown::Done(diff, notes, fixed) => {
-                changed |= !diff.is_empty();
-                // A closed pipe is not an error here: the exit code still tells.
-                let _ = stdout.write_all(diff.as_bytes());
-                for note in notes {
-                    eprintln!("{note}");
-                }
-                pending.extend(fixed);
+    let mut print = |shown: Shown, pending: &mut Pending, compose: &mut Vec<FileReport>| match shown
+    {
+        Shown::Compose(report) => compose.push(report),
+        Shown::Done(diff, notes, fixed) => {
+            changed |= !diff.is_empty();
+            console::out(&diff);
+            for note in notes {
+                console::errln(&note);
             }
+            pending.extend(fixed);
         }
     };
     let env = |name: &str| std::env::var(name).ok();
@@ -191,7 +187,7 @@ pub fn diff_project(
         };
         print(shown, &mut Pending::new(), &mut Vec::new());
     }
-    let _ = stdout.flush();
+    console::flush();
     (problems, changed)
 }
 
@@ -226,18 +222,19 @@ pub fn fix_stdin(
     };
     let outcome = fix_with(&file, run.unsafe_fixes, lint);
     if let Some(why) = &outcome.refused {
-        eprintln!("warning: {why}");
+        console::errln(&format!("warning: {why}"));
     }
     let changed = outcome.text != file.text;
     if run.diff {
-        write_stdout(&render_diff(
+        console::out(&render_diff(
             &file.display,
             &file.text,
             &outcome.text,
             color,
         ));
     } else {
-        write_stdout(&outcome.text);
+        // The user's own file, fixed: byte for byte, never masked.
+        console::out_verbatim(&outcome.text);
     }
     let failing = if run.diff {
         changed

@@ -48,11 +48,11 @@ pub fn render_man_page(out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 pub fn run_man() -> u8 {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::console::Stdout;
     match render_man_page(&mut out).and_then(|()| out.flush()) {
         Ok(()) => 0,
         Err(err) => {
-            eprintln!("error: cannot write the man page: {err}");
+            crate::console::errln(&format!("error: cannot render the man page: {err}"));
             2
         }
     }

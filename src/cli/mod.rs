@@ -3,6 +3,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::console;
+
 mod check;
 mod completions;
 mod fixing;
@@ -31,7 +33,8 @@ Examples:
   cachebust exec -- docker compose build
                                         build with cache-bust values that follow the remotes
 
-Exit codes: 0 clean, 1 findings, 2 usage, config, I/O or internal errors.
+Exit codes: 0 clean, 1 findings, 2 usage, config, I/O or internal errors (a failed write to stdout,
+such as a full disk, included), 141 when the reader of the output went away (`cachebust man | head`).
 Docs: the README and `cachebust rule` (rules/ in the source tree).";
 
 // `display_name`: `cachebust check -V` prints `cachebust 0.1.0`, not clap's `cachebust-check 0.1.0`.
@@ -71,24 +74,31 @@ pub fn main() -> ExitCode {
             let hint = path_given_as_command(&error);
             // clap prints help and version through an "error" too, to stdout with exit 0.
             let code = error.exit_code();
-            let _ = error.print();
-            if let Some(path) = hint {
-                eprintln!("\n  tip: to lint `{path}`, run `cachebust check {path}`");
+            if error.use_stderr() {
+                let _ = error.print();
+            } else {
+                console::out(&error.render().to_string());
             }
-            return ExitCode::from(u8::try_from(code).unwrap_or(2));
+            if let Some(path) = hint {
+                console::errln(&format!(
+                    "\n  tip: to lint `{path}`, run `cachebust check {path}`"
+                ));
+            }
+            let code = u8::try_from(code).unwrap_or(2);
+            return ExitCode::from(console::exit_code(code));
         }
     };
     if std::env::var_os("RUST_BACKTRACE").is_none() {
         std::panic::set_hook(Box::new(|info| {
-            eprintln!(
+            console::errln(&format!(
                 "error: internal error: {info}\n\
                  This is a bug in cachebust. Please report it with the file that triggered it \
                  (set RUST_BACKTRACE=1 for a backtrace)."
-            );
+            ));
         }));
     }
     let code = std::panic::catch_unwind(|| run(cli)).unwrap_or(2);
-    ExitCode::from(code)
+    ExitCode::from(console::exit_code(code))
 }
 
 /// hadolint's habit, `cachebust Dockerfile`: the "subcommand" is a file or directory that exists.
@@ -103,6 +113,12 @@ fn path_given_as_command(error: &clap::Error) -> Option<String> {
 }
 
 fn run(cli: Cli) -> u8 {
+    // No input is known to panic: debug builds (the tests' binary) can be asked to, so the hook's
+    // report stays tested.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("CACHEBUST_TEST_PANIC").is_some() {
+        panic!("asked to by CACHEBUST_TEST_PANIC");
+    }
     match cli.command {
         Command::Check(args) => check::run_check(&args),
         Command::Rule(args) => rule::run_rule(&args),

@@ -26,22 +26,27 @@ pub fn run_rule(args: &RuleArgs) -> u8 {
         Some(code) => match catalogue::rule(code) {
             Some(rule) => vec![rule],
             None => {
-                eprintln!("error: no rule `{code}`; `cachebust rule --all` lists them");
+                crate::console::errln(&format!(
+                    "error: no rule `{code}`; `cachebust rule --all` lists them"
+                ));
                 return 2;
             }
         },
         None => catalogue::rules().iter().collect(),
     };
     let table = args.code.is_none() && !args.all;
-    let out = match args.output_format {
-        RuleFormat::Text if table => render_table(&rules),
-        RuleFormat::Text => rules.iter().map(|r| render_rule(r)).collect::<String>(),
-        RuleFormat::Json => {
-            let all: Vec<_> = rules.iter().map(|r| rule_json(r)).collect();
-            serde_json::to_string_pretty(&all).expect("JSON values serialize") + "\n"
+    match args.output_format {
+        RuleFormat::Text if table => crate::console::out(&render_table(&rules)),
+        RuleFormat::Text => {
+            crate::console::out(&rules.iter().map(|r| render_rule(r)).collect::<String>());
         }
-    };
-    print!("{out}");
+        RuleFormat::Json => {
+            let mut all = serde_json::Value::Array(rules.iter().map(|r| rule_json(r)).collect());
+            crate::redact::redact_json(&mut all);
+            let text = serde_json::to_string_pretty(&all).expect("JSON values serialize");
+            crate::console::out_structured(&(text + "\n"));
+        }
+    }
     0
 }
 

@@ -170,6 +170,9 @@ fn message(error: &serde_saphyr::Error) -> String {
         E::DuplicateMappingKey { key: None, .. } => {
             "a key appears twice in one mapping; compose rejects it too".into()
         }
+        E::UnknownAnchor { .. } => {
+            "an alias (`*name`) refers to an anchor (`&name`) that is not defined before it".into()
+        }
         E::MultipleDocuments { .. } => {
             "the file holds more than one YAML document (`---`); cachebust reads compose files of \
              one document"

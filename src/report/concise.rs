@@ -1,5 +1,8 @@
-//! `path:line:col: CODE [severity] message`, one line per finding.
+//! `path:line:col: CODE [severity] message`, one line per finding: control characters and line
+//! breaks from the file (a constant holding a newline) are shown escaped.
 use std::fmt::Write;
+
+use crate::redact::escape_line;
 
 use crate::lint::FileReport;
 
@@ -11,12 +14,12 @@ pub fn render_concise(reports: &[FileReport]) -> String {
             let _ = writeln!(
                 out,
                 "{}:{}:{}: {} [{}] {}",
-                report.file.display,
+                escape_line(&report.file.display),
                 at.line,
                 at.column,
                 f.code,
                 f.severity.as_str(),
-                f.message
+                escape_line(&f.message)
             );
         }
     }

@@ -2,6 +2,7 @@
 use similar::{ChangeTag, TextDiff};
 
 use crate::detect::credentials::mask_secrets;
+use crate::redact::{escape_controls, escape_line};
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -10,13 +11,16 @@ const RESET: &str = "\x1b[0m";
 /// The unified diff from `before` to `after` with 3 lines of context, headed `--- a/<path>` and
 /// `+++ b/<path>`; empty when the texts are equal. Lines keep their own endings (a CRLF line stays
 /// CRLF), and a last line without one is followed by `\ No newline at end of file`. With `color`,
-/// removed lines are red and added lines green. Credentials are blanked as in every other output.
+/// removed lines are red and added lines green. Credentials are blanked as in every other output, and
+/// control characters (ESC, NUL, a lone CR, bidi overrides) are shown escaped: such a line no longer
+/// applies with `patch`, which is the price of a diff that cannot drive the reviewer's terminal.
 pub fn render_diff(display: &str, before: &str, after: &str, color: bool) -> String {
     // Masking keeps lengths, so both sides line up as they did; a hunk whose context holds a secret
     // no longer applies with `patch`, which is the price of keeping secrets out of CI logs.
     let (before, after) = (mask_secrets(before), mask_secrets(after));
     let diff = TextDiff::from_lines(before.as_ref(), after.as_ref());
     let mut out = String::new();
+    let display = escape_line(display);
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
         if out.is_empty() {
             out += &format!("--- a/{display}\n+++ b/{display}\n");
@@ -29,8 +33,10 @@ pub fn render_diff(display: &str, before: &str, after: &str, color: bool) -> Str
                 ChangeTag::Equal => (' ', ""),
             };
             let line = change.value();
-            let body = line.trim_end_matches(['\n', '\r']);
-            let ending = &line[body.len()..];
+            let raw = line.trim_end_matches(['\n', '\r']);
+            let ending = &line[raw.len()..];
+            let body = escape_controls(raw);
+            let line = format!("{body}{ending}");
             if color && !paint.is_empty() {
                 out += &format!("{paint}{sign}{body}{RESET}{ending}");
             } else {

@@ -8,6 +8,7 @@ use crate::catalogue::known;
 use crate::detect::credentials::mask_secrets;
 use crate::finding::{Applicability, Severity};
 use crate::lint::FileReport;
+use crate::redact::{escape_controls, escape_in_excerpt, escape_line};
 
 /// Lines longer than this are not excerpted: miette prints a line whole, and panics on an underline
 /// past column 65,535. Such a finding is shown with its position instead.
@@ -30,19 +31,23 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
     for report in reports.iter().filter(|r| !r.findings.is_empty()) {
         // One shared copy of the text per file (miette needs an owned source), with every credential
         // blanked to the same length so spans stay valid and excerpts never show a secret.
-        let masked = mask_secrets(&report.file.text).into_owned();
-        let source = SharedText::new(masked);
+        // Control characters are shown escaped, so the spans are moved to where their text now is.
+        let masked = mask_secrets(&report.file.text);
+        let (shown, moved) = Escaped::new(&masked);
+        let source = SharedText::new(shown);
+        let display = escape_line(&report.file.display);
         for f in &report.findings {
             let mut labels = vec![LabeledSpan::new_primary_with_span(
-                Some(f.label.clone()),
-                f.span.clone(),
+                Some(escape_line(&f.label).into_owned()),
+                moved.span(&f.span),
             )];
-            labels.extend(
-                f.related
-                    .iter()
-                    .map(|l| LabeledSpan::new_with_span(Some(l.text.clone()), l.span.clone())),
-            );
-            let mut help = f.help.clone();
+            labels.extend(f.related.iter().map(|l| {
+                LabeledSpan::new_with_span(
+                    Some(escape_line(&l.text).into_owned()),
+                    moved.span(&l.span),
+                )
+            }));
+            let mut help = escape_controls(&f.help).into_owned();
             if let Some(fix) = &f.fix {
                 let how = match fix.applicability {
                     Applicability::Safe => "--fix",
@@ -60,23 +65,27 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
                 let _ = write!(
                     help,
                     "\nat {}:{}:{} (the line is too long to show)",
-                    file.display, at.line, at.column
+                    display, at.line, at.column
                 );
                 labels.clear();
             }
-            let diagnostic =
-                MietteDiagnostic::new(format!("{} {}: {}", f.code, known(f.code).name, f.message))
-                    .with_severity(match f.severity {
-                        Severity::Error => miette::Severity::Error,
-                        Severity::Warning => miette::Severity::Warning,
-                        Severity::Info => miette::Severity::Advice,
-                    })
-                    .with_labels(labels)
-                    .with_help(help);
+            let diagnostic = MietteDiagnostic::new(format!(
+                "{} {}: {}",
+                f.code,
+                known(f.code).name,
+                escape_line(&f.message)
+            ))
+            .with_severity(match f.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            })
+            .with_labels(labels)
+            .with_help(help);
             let report = match long {
                 true => miette::Report::new(diagnostic),
                 false => miette::Report::new(diagnostic)
-                    .with_source_code(NamedSource::new(&report.file.display, source.clone())),
+                    .with_source_code(NamedSource::new(display.as_ref(), source.clone())),
             };
             let _ = handler.render_report(&mut out, report.as_ref());
             out.push('\n');
@@ -117,6 +126,45 @@ pub fn render_summary(tally: &Tally, fixable: usize, unsafe_fixable: usize) -> S
         let _ = writeln!(out, "  {n:>4}  {code} {}", known(code).name);
     }
     out
+}
+
+/// A file's text with its control characters escaped, and where each escape moved the bytes after it.
+struct Escaped {
+    /// `(offset in the original, bytes added up to and including the escape there)`, in order.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Escaped {
+    fn new(text: &str) -> (String, Escaped) {
+        let shown = escape_in_excerpt(text);
+        if matches!(shown, std::borrow::Cow::Borrowed(_)) {
+            return (text.to_string(), Escaped { shifts: Vec::new() });
+        }
+        // An escaped character is 1 to 3 bytes in the file and more in the excerpt.
+        let mut shifts = Vec::new();
+        let mut added = 0;
+        let mut buf = [0; 4];
+        for (at, c) in text.char_indices() {
+            let width = escape_in_excerpt(c.encode_utf8(&mut buf)).len();
+            if width != c.len_utf8() {
+                added += width - c.len_utf8();
+                shifts.push((at, added));
+            }
+        }
+        (shown.into_owned(), Escaped { shifts })
+    }
+
+    /// Where an original offset is in the escaped text.
+    fn offset(&self, at: usize) -> usize {
+        let before = self.shifts.partition_point(|&(o, _)| o < at);
+        at + before.checked_sub(1).map_or(0, |i| self.shifts[i].1)
+    }
+
+    fn span(&self, span: &std::ops::Range<usize>) -> miette::SourceSpan {
+        let start = self.offset(span.start);
+        let end = self.offset(span.end.max(span.start));
+        miette::SourceSpan::new(start.into(), end - start)
+    }
 }
 
 /// Text shared between the reports of one file, with where its lines start (as miette counts lines:

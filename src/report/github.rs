@@ -4,6 +4,7 @@ use std::fmt::Write;
 use crate::catalogue::known;
 use crate::finding::Severity;
 use crate::lint::FileReport;
+use crate::redact::{escape_controls, escape_line};
 
 pub fn render_github(reports: &[FileReport]) -> String {
     let mut out = String::new();
@@ -20,20 +21,21 @@ pub fn render_github(reports: &[FileReport]) -> String {
             let _ = writeln!(
                 out,
                 "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
-                property(&report.file.display),
+                property(&escape_line(&report.file.display)),
                 start.line,
                 end.line,
                 start.column,
                 end.column,
                 property(&title),
-                data(&format!("{}\n{}", f.message, f.help)),
+                data(&escape_controls(&format!("{}\n{}", f.message, f.help))),
             );
         }
     }
     out
 }
 
-/// The toolkit's escaping of a command's message.
+/// The toolkit's escaping of a command's message (control characters other than line breaks were
+/// escaped before: the runner's log would interpret them).
 fn data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")

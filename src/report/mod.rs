@@ -66,7 +66,7 @@ pub fn render_file(format: OutputFormat, report: &FileReport, style: Style) -> S
 }
 
 /// The output of a run, written as the files' parts come: the format's frame around them.
-/// Write errors (a closed pipe) are ignored: the run goes on and its exit code still tells.
+/// Write errors are the writer's: [`crate::console`]'s writers remember them for the exit code.
 pub struct Output<W: Write> {
     out: W,
     frame: Frame,
@@ -131,9 +131,12 @@ pub(crate) struct Frame {
 }
 
 /// Pretty JSON `value` with each line indented by `indent` spaces, as `serde_json` prints it nested
-/// that deep (its strings never hold a raw newline).
+/// that deep (its strings never hold a raw newline). Every string is redacted first: JSON and SARIF
+/// are masked as values, where masking their text could break an escape.
 pub(crate) fn indented_json(value: &serde_json::Value, indent: usize, out: &mut String) {
-    let text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+    let mut value = value.clone();
+    crate::redact::redact_json(&mut value);
+    let text = serde_json::to_string_pretty(&value).expect("JSON values serialize");
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');

@@ -21,7 +21,7 @@ pub fn run_server() -> u8 {
     let code = match serve(&connection) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("cachebust server: {error}");
+            crate::console::errln(&format!("cachebust server: {error}"));
             1
         }
     };
