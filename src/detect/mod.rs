@@ -4,6 +4,7 @@ use std::ops::Range;
 
 pub mod checkout;
 pub mod credentials;
+pub mod interpret;
 pub mod manifests;
 pub mod refs;
 pub mod spec;
@@ -14,7 +15,7 @@ use spec::{Detector, Detectors, Form, RefOption, UrlFrom};
 
 use crate::context::join;
 use crate::model::scope::Scope;
-use crate::parse::shell::{split_commands, Framing, ShellKind, SimpleCommand, Word};
+use crate::parse::shell::{ShellKind, SimpleCommand, Word};
 
 /// A fetch of code from a remote at build time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +74,10 @@ pub struct ScriptRun {
     pub word: Range<usize>,
     /// The script's path in the image, as written (after build-arg expansion).
     pub path: String,
+    /// The words it is run with, its `$1`… (`None`: a value the RUN computes or does not know).
+    pub args: Vec<Option<String>>,
+    /// The shell variables the RUN assigned before it (`. ./x.sh` and `export` share them).
+    pub env: Vec<(String, Option<String>)>,
 }
 
 /// An install that reads files the build context provides (`pip install -r requirements.txt`); the
@@ -145,8 +150,6 @@ const WRAPPERS: &[&str] = &[
     "eatmydata",
 ];
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
-/// How deep `sh -c "…"` strings are followed.
-const MAX_NESTING: usize = 4;
 
 /// Finds the remote sources in a RUN's commands, run from `workdir`. Checkouts later in the same RUN pin
 /// earlier clones.
@@ -157,13 +160,24 @@ pub fn detect(
     scope: &Scope,
     workdir: &str,
 ) -> Detection {
+    detect_with_args(detectors, commands, shell, scope, workdir, None)
+}
+
+/// [`detect`] for a script run with words (`. /clone.sh NAME URL SHA`): `$1`… are bound to `args`.
+pub fn detect_with_args(
+    detectors: &Detectors,
+    commands: &[SimpleCommand],
+    shell: ShellKind,
+    scope: &Scope,
+    workdir: &str,
+    args: interpret::Positionals,
+) -> Detection {
     let mut detection = Detection {
         workdir: workdir.to_string(),
         ..Detection::default()
     };
-    for command in commands {
-        detect_command(detectors, command, shell, scope, 0, &mut detection);
-    }
+    let mut scope = scope.clone();
+    interpret::Shell::new(detectors, shell).run(commands, &mut scope, args, &mut detection);
     let checkouts = detection.checkouts.clone();
     for checkout in &checkouts {
         apply_checkout(
@@ -184,12 +198,12 @@ fn last_segment(path: &str) -> &str {
         .unwrap_or(path)
 }
 
+/// One simple command, its words as the shell would pass them (`sh -c` strings, functions and
+/// variables are the interpreter's).
 fn detect_command(
     detectors: &Detectors,
     command: &SimpleCommand,
-    shell: ShellKind,
     scope: &Scope,
-    depth: usize,
     out: &mut Detection,
 ) {
     let (program, args) = program_and_args(&command.words);
@@ -202,24 +216,7 @@ fn detect_command(
         });
         return;
     }
-    // `su [-l] user -c "…"` runs its script like `sh -c`.
     if SHELLS.contains(&program) || program == "su" {
-        if let Some(script) = shell_c_script(args) {
-            if depth < MAX_NESTING {
-                let raw_quote = script.span.end - script.span.start > script.text.len();
-                let base = script.span.start + usize::from(raw_quote);
-                for inner in split_commands(&script.text, base, Framing::Script, shell) {
-                    detect_command(
-                        detectors,
-                        &clamp(inner, &script.span),
-                        shell,
-                        scope,
-                        depth + 1,
-                        out,
-                    );
-                }
-            }
-        }
         return;
     }
     if program == "cd" {
@@ -362,10 +359,17 @@ fn script_run(program: &str, words: &[Word], args: &[Word], scope: &Scope) -> Op
     };
     let path = scope.expand(&word.text).text;
     let looks_like_file = path.contains('/') || path.ends_with(".sh");
+    let at = words.iter().position(|w| std::ptr::eq(w, word))?;
+    let args = words[at + 1..]
+        .iter()
+        .map(|w| interpret::value_of(scope, &w.text))
+        .collect();
     looks_like_file.then(|| ScriptRun {
         command: 0..0,
         word: word.span.clone(),
         path,
+        args,
+        env: Vec::new(),
     })
 }
 
@@ -595,9 +599,13 @@ fn extract(
             };
             let expanded = scope.expand(url).text;
             if let Some(pattern) = &detector.positional_pattern {
-                if !pattern.is_match(url)
-                    || (!expanded.contains('$') && !pattern.is_match(&expanded))
-                {
+                // A value the shell knows is judged as it is; an unknown one by how it is written.
+                let shown = if expanded.contains('$') {
+                    url
+                } else {
+                    &expanded
+                };
+                if !pattern.is_match(shown) {
                     return;
                 }
             }
