@@ -186,7 +186,7 @@ impl<'d> Shell<'d> {
             bind(scope, count(&called), args);
             return;
         }
-        let (program, program_args) = program_and_args(words);
+        let (program, program_args) = program_and_args(self.detectors, words);
         let program = program.as_deref().unwrap_or("");
         if SHELLS.contains(&program) || program == "su" {
             if let Some(script) = shell_c_script(program_args) {

@@ -136,19 +136,6 @@ pub fn repo_stem(url: &str) -> String {
     }
 }
 
-/// Commands that run their arguments as another command.
-const WRAPPERS: &[&str] = &[
-    "runuser",
-    "sudo",
-    "env",
-    "exec",
-    "time",
-    "nice",
-    "nohup",
-    "command",
-    "builtin",
-    "eatmydata",
-];
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
 
 /// Finds the remote sources in a RUN's commands, run from `workdir`. Checkouts later in the same RUN pin
@@ -206,7 +193,7 @@ fn detect_command(
     scope: &Scope,
     out: &mut Detection,
 ) {
-    let (program, args) = program_and_args(&command.words);
+    let (program, args) = program_and_args(detectors, &command.words);
     let Some(program) = program else { return };
     let program = program.as_ref();
     if let Some(script) = script_run(program, &command.words, args, scope) {
@@ -386,8 +373,11 @@ fn clamp(mut command: SimpleCommand, within: &Range<usize>) -> SimpleCommand {
 }
 
 /// The program name (basename, version suffix dropped, `python -m pip` read as `pip`) and its arguments,
-/// after leading assignments and wrappers such as `sudo` or `env`.
-fn program_and_args(words: &[Word]) -> (Option<Cow<'_, str>>, &[Word]) {
+/// after leading assignments and the wrappers of the detector data (`sudo -u x`, `conda run -n env`).
+fn program_and_args<'w>(
+    detectors: &Detectors,
+    words: &'w [Word],
+) -> (Option<Cow<'w, str>>, &'w [Word]) {
     let mut i = 0;
     while i < words.len() {
         let text = words[i].text.as_str();
@@ -396,15 +386,30 @@ fn program_and_args(words: &[Word]) -> (Option<Cow<'_, str>>, &[Word]) {
             continue;
         }
         let name = base_name(text);
-        if WRAPPERS.contains(&name.as_ref()) {
-            i += 1;
-            // Wrapper flags (and `sudo -u USER`, `nice -n N`) come before the command.
-            while i < words.len()
-                && (words[i].text.starts_with('-') || is_assignment(&words[i].text))
-            {
-                let takes_value =
-                    matches!(words[i].text.as_str(), "-u" | "-g" | "-n" | "-C" | "-h");
-                i += 1 + usize::from(takes_value);
+        let next: Vec<&str> = words[i + 1..]
+            .iter()
+            .take(2)
+            .map(|w| w.text.as_str())
+            .collect();
+        if let Some((wrapper, len)) = detectors.wrapper(&name, &next) {
+            i += len;
+            let mut positionals = wrapper.positionals;
+            while let Some(word) = words.get(i) {
+                let text = word.text.as_str();
+                if text == "--" {
+                    i += 1;
+                    break;
+                }
+                if text.starts_with('-') && text.len() > 1 {
+                    i += 1 + usize::from(wrapper.value_options.iter().any(|o| o == text));
+                } else if is_assignment(text) {
+                    i += 1;
+                } else if positionals > 0 {
+                    positionals -= 1;
+                    i += 1;
+                } else {
+                    break;
+                }
             }
             continue;
         }

@@ -105,10 +105,21 @@ pub struct Manifest {
     pub detector: usize,
 }
 
+/// A command that runs the command after it (`sudo -u x`, `timeout 600`, `conda run -n env`).
+#[derive(Debug)]
+pub struct Wrapper {
+    pub commands: Vec<Vec<String>>,
+    /// Its options that take the next word as their value.
+    pub value_options: Vec<String>,
+    /// How many words that are not options come before the command (`timeout DURATION`).
+    pub positionals: usize,
+}
+
 /// Everything `rules/detectors.toml` (and a user's extra detectors) describe.
 #[derive(Debug)]
 pub struct Detectors {
     pub detectors: Vec<Detector>,
+    pub wrappers: Vec<Wrapper>,
     pub forms: Vec<Form>,
     pub bust_idioms: Vec<BustIdiom>,
     pub manifests: Vec<Manifest>,
@@ -131,6 +142,18 @@ pub struct RawFile {
     pub bust_idioms: Vec<RawIdiom>,
     #[serde(default, rename = "manifest")]
     pub manifests: Vec<RawManifest>,
+    #[serde(default, rename = "wrapper")]
+    pub wrappers: Vec<RawWrapper>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawWrapper {
+    commands: Vec<String>,
+    #[serde(default)]
+    value_options: Vec<String>,
+    #[serde(default)]
+    positionals: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -229,6 +252,7 @@ impl Detectors {
         raw.detectors.extend(extra.detectors);
         raw.bust_idioms.extend(extra.bust_idioms);
         raw.manifests.extend(extra.manifests);
+        raw.wrappers.extend(extra.wrappers);
         Detectors::compile(raw)
     }
 
@@ -258,10 +282,22 @@ impl Detectors {
             .into_iter()
             .map(|m| compile_manifest(m, &detectors))
             .collect::<Result<Vec<_>, _>>()?;
+        let wrappers = raw
+            .wrappers
+            .into_iter()
+            .map(|w| {
+                Ok(Wrapper {
+                    commands: split_commands("wrapper", &w.commands)?,
+                    value_options: w.value_options,
+                    positionals: w.positionals,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let detector_commands = index_by_program(detectors.iter().map(|d| &d.commands));
         let manifest_commands = index_by_program(manifests.iter().map(|m| &m.commands));
         Ok(Detectors {
             detectors,
+            wrappers,
             forms,
             bust_idioms,
             manifests,
@@ -276,6 +312,20 @@ impl Detectors {
         self.detector_commands
             .get(program)
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// The wrapper whose command starts `words` (first word by base name), and how many words it spans.
+    pub fn wrapper(&self, first: &str, words: &[&str]) -> Option<(&Wrapper, usize)> {
+        self.wrappers.iter().find_map(|w| {
+            w.commands
+                .iter()
+                .find(|c| {
+                    c[0] == first
+                        && c.len() <= words.len() + 1
+                        && c[1..].iter().zip(words).all(|(a, b)| a == b)
+                })
+                .map(|c| (w, c.len()))
+        })
     }
 
     /// The (manifest, command) pairs whose command starts with `program`, in the data's order.
