@@ -520,6 +520,17 @@ fn extract(
     scope: &Scope,
     out: &mut Vec<RemoteSource>,
 ) {
+    let has = |option: &String| {
+        args.iter().any(|w| {
+            w.text == *option
+                || w.text
+                    .strip_prefix(option.as_str())
+                    .is_some_and(|r| r.starts_with('='))
+        })
+    };
+    if !detector.require_options.is_empty() && !detector.require_options.iter().any(has) {
+        return;
+    }
     let mut ref_option: Option<(&str, RefOption)> = None;
     let mut option_url = None;
     let mut positionals = Vec::new();
@@ -641,6 +652,17 @@ fn extract(
                 if let Some(source) = out.last_mut().filter(|s| s.command == command.span) {
                     source.dest = Some(dest);
                 }
+            }
+        }
+        UrlFrom::Default => {
+            if let Some(url) = &detector.default_url {
+                push(
+                    url,
+                    command.span.clone(),
+                    option_ref,
+                    option_kind,
+                    detector.default_ref.as_deref(),
+                );
             }
         }
         UrlFrom::Option(_) => {

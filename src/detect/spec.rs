@@ -14,6 +14,8 @@ pub enum UrlFrom {
     Positional,
     Option(String),
     Forms,
+    /// Always the detector's `default-url` (`bench init` clones frappe).
+    Default,
 }
 
 /// One detector: the commands it matches and how it reads the remote out of them.
@@ -30,6 +32,8 @@ pub struct Detector {
     pub ref_positional: Option<usize>,
     pub default_url: Option<String>,
     pub default_ref: Option<String>,
+    /// Options one of which the command must have to fetch (`git submodule update --remote`).
+    pub require_options: Vec<String>,
     pub pinnable: bool,
     /// Where the fetched repository lands, for a later checkout (`${GOPATH:-/go}/src/{repo}`).
     pub checkout_dir: Option<String>,
@@ -194,6 +198,8 @@ pub struct RawDetector {
     default_url: Option<String>,
     #[serde(default)]
     default_ref: Option<String>,
+    #[serde(default)]
+    require_options: Vec<String>,
     #[serde(default)]
     pinnable: bool,
     #[serde(default)]
@@ -461,11 +467,12 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
     let url = match raw.url.as_str() {
         "positional" => UrlFrom::Positional,
         "forms" => UrlFrom::Forms,
+        "default" => UrlFrom::Default,
         other => match other.strip_prefix("option:") {
             Some(option) if option.starts_with('-') => UrlFrom::Option(option.to_string()),
             _ => {
                 return Err(format!(
-                    "`{id}`: `url` must be \"positional\", \"forms\" or \"option:--NAME\", not `{other}`"
+                    "`{id}`: `url` must be \"positional\", \"forms\", \"default\" or \"option:--NAME\", not `{other}`"
                 ))
             }
         },
@@ -480,6 +487,9 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
                 .ok_or_else(|| format!("`{id}`: unknown form `{name}`"))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    if url == UrlFrom::Default && raw.default_url.is_none() {
+        return Err(format!("`{id}`: `url = \"default\"` needs a `default-url`"));
+    }
     if url == UrlFrom::Forms && forms.is_empty() {
         return Err(format!("`{id}`: `url = \"forms\"` needs a `forms` list"));
     }
@@ -514,6 +524,7 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
         ref_positional: raw.ref_positional,
         default_url: raw.default_url,
         default_ref: raw.default_ref.filter(|r| !r.is_empty()),
+        require_options: raw.require_options,
         pinnable: raw.pinnable,
         checkout_dir: raw.checkout_dir,
         dir_positional: raw.dir_positional,
