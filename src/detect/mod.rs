@@ -55,6 +55,8 @@ pub struct Detection {
     pub scripts: Vec<ScriptRun>,
     /// The absolute directory of the last `cd` seen so far in the RUN.
     cwd: Option<String>,
+    /// The remotes `git remote add NAME URL` named so far, by name.
+    remotes: Vec<(String, String)>,
     /// The stage's `WORKDIR` when the RUN starts.
     workdir: String,
 }
@@ -220,6 +222,19 @@ fn detect_command(
         .then(|| checkout::git_dir_option(args, scope, out.here()))
         .flatten();
     if program == "git" {
+        // `git remote add origin URL`: a later `git fetch origin` fetches URL.
+        let words: Vec<&str> = args
+            .iter()
+            .map(|w| w.text.as_str())
+            .filter(|w| !w.starts_with('-'))
+            .collect();
+        if let ["remote", "add", name, url, ..] = words.as_slice() {
+            let url = scope.expand(url);
+            if url.unresolved.is_empty() {
+                out.remotes.retain(|(n, _)| n != name);
+                out.remotes.push((name.to_string(), url.text));
+            }
+        }
         let dir = git_dir.clone().or_else(|| out.cwd.clone());
         if let Some(checkout) = checkout::checkout(command, args, scope, dir, &out.sources) {
             out.checkouts.push(checkout);
@@ -234,6 +249,9 @@ fn detect_command(
             let base = git_dir.clone().unwrap_or_else(|| out.here().to_string());
             for source in out.sources[first..].iter_mut().filter(|s| s.pinnable) {
                 source.dest = Some(clone_dir(detector, source, &base, scope));
+                if let Some((_, url)) = out.remotes.iter().find(|(n, _)| *n == source.url) {
+                    source.url = url.clone();
+                }
             }
         }
     }

@@ -750,3 +750,15 @@ fn loops_run_with_their_words() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].1, "https://h/$r.git");
 }
+
+#[test]
+fn a_fetch_of_a_named_remote_shows_its_url() {
+    let url = "https://github.com/acme/app.git";
+    one(
+        &format!("RUN git init && git remote add origin {url} && git fetch origin main"),
+        "git pull",
+        url,
+        Some("main"),
+        Branch,
+    );
+}
