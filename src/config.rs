@@ -165,6 +165,7 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Settings, ConfigError> {
         forms: raw.form,
         bust_idioms: raw.bust_idiom,
         manifests: raw.manifest,
+        wrappers: Vec::new(),
     };
     if !(extra.detectors.is_empty()
         && extra.forms.is_empty()

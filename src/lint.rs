@@ -22,7 +22,7 @@ pub fn lint_path(path: &Path, display: String, settings: &Settings) -> std::io::
 
 /// Lints a Dockerfile's bytes.
 pub fn lint_bytes(path: &Path, display: String, bytes: Vec<u8>, settings: &Settings) -> FileReport {
-    lint_bytes_and_model(path, display, bytes, settings).0
+    lint_bytes_and_model(path, display, bytes, settings, None).0
 }
 
 /// [`lint_bytes`], and the model of the file when it parses.
@@ -31,11 +31,12 @@ pub fn lint_bytes_and_model(
     display: String,
     bytes: Vec<u8>,
     settings: &Settings,
+    context: Option<&Path>,
 ) -> (FileReport, Option<Dockerfile>) {
     match String::from_utf8(bytes) {
         Ok(text) => {
             let file = SourceFile::new(path.to_path_buf(), display, text);
-            let (findings, model) = check_dockerfile_and_model(&file, settings);
+            let (findings, model) = check_dockerfile_and_model(&file, settings, context);
             (FileReport { file, findings }, model)
         }
         Err(error) => {

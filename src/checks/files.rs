@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use crate::context::{join, BuildContext, Placed};
 use crate::detect::manifests::read_manifest;
 use crate::detect::spec::{Detectors, ManifestFormat};
-use crate::detect::{detect, FileInstall, InstallPath, RemoteSource, ScriptRun, Via};
+use crate::detect::{detect_with_args, FileInstall, InstallPath, RemoteSource, ScriptRun, Via};
 use crate::model::scope::Scope;
 use crate::parse::shell::{split_commands, Framing, ShellKind};
 
@@ -111,8 +111,12 @@ fn tidy(path: &str) -> String {
         .join("/")
 }
 
+/// How deep scripts that run other scripts of the context are followed (a script that sources itself
+/// stops here).
+const MAX_SCRIPTS: usize = 4;
+
 /// The remote sources fetched by the commands of a script from the build context that a RUN executes,
-/// reported at the RUN's script word with the script's file and line.
+/// with its words bound to `$1`…, reported at the RUN's script word with the script's file and line.
 pub fn sources_from_script(
     context: &BuildContext,
     detectors: &Detectors,
@@ -120,36 +124,66 @@ pub fn sources_from_script(
     script: &ScriptRun,
     scope: &Scope,
 ) -> Vec<RemoteSource> {
-    let Some(relative) = context.locate(&files.copies, &join(&files.workdir, &script.path)) else {
-        return Vec::new();
-    };
-    let Some(text) = context.read(&relative) else {
-        return Vec::new();
-    };
-    let commands = split_commands(&text, 0, Framing::Script, ShellKind::Posix);
-    let detection = detect(
+    let mut sources = Vec::new();
+    script_sources(
+        context,
         detectors,
-        &commands,
-        ShellKind::Posix,
+        files,
+        script,
         scope,
-        &files.workdir,
-    );
-    detection
-        .sources
-        .into_iter()
-        .map(|mut source| {
-            let line = text[..source.command.start.min(text.len())]
-                .matches('\n')
-                .count()
-                + 1;
-            source.via = Some(Via {
-                file: tidy(&relative),
-                line,
-            });
+        0,
+        &mut |mut source| {
             source.command = script.command.clone();
             source.url_span = script.word.clone();
             source.pinned_by = None;
-            source
-        })
-        .collect()
+            sources.push(source);
+        },
+    );
+    sources
+}
+
+fn script_sources(
+    context: &BuildContext,
+    detectors: &Detectors,
+    files: &StageFiles<'_>,
+    script: &ScriptRun,
+    scope: &Scope,
+    depth: usize,
+    found: &mut dyn FnMut(RemoteSource),
+) {
+    let Some(relative) = context.locate(&files.copies, &join(&files.workdir, &script.path)) else {
+        return;
+    };
+    let Some(text) = context.read(&relative) else {
+        return;
+    };
+    let mut scope = scope.clone();
+    for (name, value) in &script.env {
+        scope.declare(name, value.clone());
+    }
+    let commands = split_commands(&text, 0, Framing::Script, ShellKind::Posix);
+    let detection = detect_with_args(
+        detectors,
+        &commands,
+        ShellKind::Posix,
+        &scope,
+        &files.workdir,
+        Some(script.args.clone()),
+    );
+    for mut source in detection.sources {
+        let line = text[..source.command.start.min(text.len())]
+            .matches('\n')
+            .count()
+            + 1;
+        source.via = Some(Via {
+            file: tidy(&relative),
+            line,
+        });
+        found(source);
+    }
+    if depth + 1 < MAX_SCRIPTS {
+        for inner in &detection.scripts {
+            script_sources(context, detectors, files, inner, &scope, depth + 1, found);
+        }
+    }
 }

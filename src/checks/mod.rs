@@ -24,14 +24,16 @@ use suppress::apply_suppressions;
 /// Lints one Dockerfile. A file that does not parse yields a single CB000 finding.
 /// Suppression comments and the settings' rule selection apply.
 pub fn check_dockerfile(file: &SourceFile, settings: &Settings) -> Vec<Finding> {
-    check_dockerfile_and_model(file, settings).0
+    check_dockerfile_and_model(file, settings, None).0
 }
 
 /// [`check_dockerfile`], and the file's model for the compose rules (`None` when it does not parse),
-/// so that a Dockerfile a compose file builds is parsed once.
+/// so that a Dockerfile a compose file builds is parsed once. Context files (requirements, scripts) are
+/// read from `context` when given (a compose service's `context:`), else from the file's directory.
 pub fn check_dockerfile_and_model(
     file: &SourceFile,
     settings: &Settings,
+    context: Option<&std::path::Path>,
 ) -> (Vec<Finding>, Option<Dockerfile>) {
     let ast = match parse_dockerfile(file) {
         Ok(ast) => ast,
@@ -42,7 +44,8 @@ pub fn check_dockerfile_and_model(
     };
     let dockerfile = build_dockerfile(file, &ast);
     let instructions = instruction_spans(&dockerfile);
-    let analysis = Analysis::new(file, dockerfile, settings);
+    let context = context.or_else(|| file.path.parent());
+    let analysis = Analysis::in_context(file, dockerfile, settings, context);
     let findings = run_rules(&analysis);
     let enabled = |code: &str| settings.reports(code, &file.path);
     let findings = apply_suppressions(file, &instructions, findings, &enabled);

@@ -15,6 +15,9 @@ pub fn what_it_fetches(source: &RemoteSource) -> String {
         RefKind::Unresolved if is_computed(reference) => {
             format!("of a ref computed at build time (`{reference}`)")
         }
+        RefKind::Unresolved if positional_only(source) => {
+            format!("of `{reference}`, an argument nothing passes,")
+        }
         RefKind::Unresolved => format!("of `{reference}`, which has no default,"),
     };
     match &source.via {
@@ -39,6 +42,10 @@ pub fn label(source: &RemoteSource) -> String {
         RefKind::Unresolved if source.unresolved.is_empty() => {
             "computed at build time: assumed to move".to_string()
         }
+        RefKind::Unresolved if positional_only(source) => format!(
+            "`${}` is not passed: assumed to move",
+            source.unresolved.join("`, `$")
+        ),
         RefKind::Unresolved => format!(
             "`${}` has no default: assumed to move",
             source.unresolved.join("`, `$")
@@ -53,6 +60,15 @@ pub fn label(source: &RemoteSource) -> String {
         Some(via) => format!("{at} ({why}), named in {}:{}", via.file, via.line),
         None => format!("{at} ({why})"),
     }
+}
+
+/// Whether every unknown value is a positional parameter (`$3`, `$@`) that no call or script run binds.
+fn positional_only(source: &RemoteSource) -> bool {
+    !source.unresolved.is_empty()
+        && source
+            .unresolved
+            .iter()
+            .all(|n| matches!(n.as_str(), "@" | "*") || n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The variables with no value that the URL itself still names.

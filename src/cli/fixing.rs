@@ -84,6 +84,8 @@ pub fn fix_reports(
             settings,
             FixMode::Write,
             run.unsafe_fixes,
+            // A compose file is linted again: the Dockerfiles fixed before it change its findings.
+            (!is_compose(report)).then_some(report),
         ) {
             Ok(fix) => {
                 outcome.stale |= fix.before != report.file.text;

@@ -38,13 +38,15 @@ impl Dockerfiles {
         }
     }
 
-    /// Lints the file unless it was already, and returns its index.
+    /// Lints the file unless it was already, and returns its index. Its context files are read from
+    /// `context` (the build's context directory) when given.
     pub fn load(
         &mut self,
         path: &Path,
         display: String,
         settings: &Settings,
         read: ReadFile<'_>,
+        context: Option<&Path>,
     ) -> std::io::Result<usize> {
         let id = FileId::of(path)?;
         if let Some(&index) = self.by_id.get(&id) {
@@ -54,7 +56,7 @@ impl Dockerfiles {
             Some(text) => text.clone().into_bytes(),
             None => read(path)?,
         };
-        let (report, model) = lint_bytes_and_model(path, display, bytes, settings);
+        let (report, model) = lint_bytes_and_model(path, display, bytes, settings, context);
         self.by_id.insert(id.clone(), self.linted.len());
         self.linted.push((id, Linted { report, model }));
         Ok(self.linted.len() - 1)

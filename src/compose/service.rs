@@ -94,10 +94,13 @@ pub fn check_service(run: &mut Run<'_>, set: &mut SetFindings<'_>, merged: &Merg
                 set.findings[home].push(finding);
                 return;
             }
-            let index = match run
-                .dockerfiles
-                .load(&path, shown.clone(), run.settings, run.read)
-            {
+            let index = match run.dockerfiles.load(
+                &path,
+                shown.clone(),
+                run.settings,
+                run.read,
+                Some(&context_dir),
+            ) {
                 Ok(index) => index,
                 Err(e) => {
                     run.errors.push(format!("{shown}: cannot read: {e}"));

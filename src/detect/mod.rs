@@ -4,6 +4,7 @@ use std::ops::Range;
 
 pub mod checkout;
 pub mod credentials;
+pub mod interpret;
 pub mod manifests;
 pub mod refs;
 pub mod spec;
@@ -14,7 +15,7 @@ use spec::{Detector, Detectors, Form, RefOption, UrlFrom};
 
 use crate::context::join;
 use crate::model::scope::Scope;
-use crate::parse::shell::{split_commands, Framing, ShellKind, SimpleCommand, Word};
+use crate::parse::shell::{ShellKind, SimpleCommand, Word};
 
 /// A fetch of code from a remote at build time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +55,8 @@ pub struct Detection {
     pub scripts: Vec<ScriptRun>,
     /// The absolute directory of the last `cd` seen so far in the RUN.
     cwd: Option<String>,
+    /// The remotes `git remote add NAME URL` named so far, by name.
+    remotes: Vec<(String, String)>,
     /// The stage's `WORKDIR` when the RUN starts.
     workdir: String,
 }
@@ -73,6 +76,10 @@ pub struct ScriptRun {
     pub word: Range<usize>,
     /// The script's path in the image, as written (after build-arg expansion).
     pub path: String,
+    /// The words it is run with, its `$1`… (`None`: a value the RUN computes or does not know).
+    pub args: Vec<Option<String>>,
+    /// The shell variables the RUN assigned before it (`. ./x.sh` and `export` share them).
+    pub env: Vec<(String, Option<String>)>,
 }
 
 /// An install that reads files the build context provides (`pip install -r requirements.txt`); the
@@ -131,22 +138,7 @@ pub fn repo_stem(url: &str) -> String {
     }
 }
 
-/// Commands that run their arguments as another command.
-const WRAPPERS: &[&str] = &[
-    "runuser",
-    "sudo",
-    "env",
-    "exec",
-    "time",
-    "nice",
-    "nohup",
-    "command",
-    "builtin",
-    "eatmydata",
-];
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
-/// How deep `sh -c "…"` strings are followed.
-const MAX_NESTING: usize = 4;
 
 /// Finds the remote sources in a RUN's commands, run from `workdir`. Checkouts later in the same RUN pin
 /// earlier clones.
@@ -157,13 +149,24 @@ pub fn detect(
     scope: &Scope,
     workdir: &str,
 ) -> Detection {
+    detect_with_args(detectors, commands, shell, scope, workdir, None)
+}
+
+/// [`detect`] for a script run with words (`. /clone.sh NAME URL SHA`): `$1`… are bound to `args`.
+pub fn detect_with_args(
+    detectors: &Detectors,
+    commands: &[SimpleCommand],
+    shell: ShellKind,
+    scope: &Scope,
+    workdir: &str,
+    args: interpret::Positionals,
+) -> Detection {
     let mut detection = Detection {
         workdir: workdir.to_string(),
         ..Detection::default()
     };
-    for command in commands {
-        detect_command(detectors, command, shell, scope, 0, &mut detection);
-    }
+    let mut scope = scope.clone();
+    interpret::Shell::new(detectors, shell).run(commands, &mut scope, args, &mut detection);
     let checkouts = detection.checkouts.clone();
     for checkout in &checkouts {
         apply_checkout(
@@ -184,15 +187,15 @@ fn last_segment(path: &str) -> &str {
         .unwrap_or(path)
 }
 
+/// One simple command, its words as the shell would pass them (`sh -c` strings, functions and
+/// variables are the interpreter's).
 fn detect_command(
     detectors: &Detectors,
     command: &SimpleCommand,
-    shell: ShellKind,
     scope: &Scope,
-    depth: usize,
     out: &mut Detection,
 ) {
-    let (program, args) = program_and_args(&command.words);
+    let (program, args) = program_and_args(detectors, &command.words);
     let Some(program) = program else { return };
     let program = program.as_ref();
     if let Some(script) = script_run(program, &command.words, args, scope) {
@@ -202,24 +205,7 @@ fn detect_command(
         });
         return;
     }
-    // `su [-l] user -c "…"` runs its script like `sh -c`.
     if SHELLS.contains(&program) || program == "su" {
-        if let Some(script) = shell_c_script(args) {
-            if depth < MAX_NESTING {
-                let raw_quote = script.span.end - script.span.start > script.text.len();
-                let base = script.span.start + usize::from(raw_quote);
-                for inner in split_commands(&script.text, base, Framing::Script, shell) {
-                    detect_command(
-                        detectors,
-                        &clamp(inner, &script.span),
-                        shell,
-                        scope,
-                        depth + 1,
-                        out,
-                    );
-                }
-            }
-        }
         return;
     }
     if program == "cd" {
@@ -236,6 +222,19 @@ fn detect_command(
         .then(|| checkout::git_dir_option(args, scope, out.here()))
         .flatten();
     if program == "git" {
+        // `git remote add origin URL`: a later `git fetch origin` fetches URL.
+        let words: Vec<&str> = args
+            .iter()
+            .map(|w| w.text.as_str())
+            .filter(|w| !w.starts_with('-'))
+            .collect();
+        if let ["remote", "add", name, url, ..] = words.as_slice() {
+            let url = scope.expand(url);
+            if url.unresolved.is_empty() {
+                out.remotes.retain(|(n, _)| n != name);
+                out.remotes.push((name.to_string(), url.text));
+            }
+        }
         let dir = git_dir.clone().or_else(|| out.cwd.clone());
         if let Some(checkout) = checkout::checkout(command, args, scope, dir, &out.sources) {
             out.checkouts.push(checkout);
@@ -250,6 +249,9 @@ fn detect_command(
             let base = git_dir.clone().unwrap_or_else(|| out.here().to_string());
             for source in out.sources[first..].iter_mut().filter(|s| s.pinnable) {
                 source.dest = Some(clone_dir(detector, source, &base, scope));
+                if let Some((_, url)) = out.remotes.iter().find(|(n, _)| *n == source.url) {
+                    source.url = url.clone();
+                }
             }
         }
     }
@@ -362,10 +364,17 @@ fn script_run(program: &str, words: &[Word], args: &[Word], scope: &Scope) -> Op
     };
     let path = scope.expand(&word.text).text;
     let looks_like_file = path.contains('/') || path.ends_with(".sh");
+    let at = words.iter().position(|w| std::ptr::eq(w, word))?;
+    let args = words[at + 1..]
+        .iter()
+        .map(|w| interpret::value_of(scope, &w.text))
+        .collect();
     looks_like_file.then(|| ScriptRun {
         command: 0..0,
         word: word.span.clone(),
         path,
+        args,
+        env: Vec::new(),
     })
 }
 
@@ -382,8 +391,11 @@ fn clamp(mut command: SimpleCommand, within: &Range<usize>) -> SimpleCommand {
 }
 
 /// The program name (basename, version suffix dropped, `python -m pip` read as `pip`) and its arguments,
-/// after leading assignments and wrappers such as `sudo` or `env`.
-fn program_and_args(words: &[Word]) -> (Option<Cow<'_, str>>, &[Word]) {
+/// after leading assignments and the wrappers of the detector data (`sudo -u x`, `conda run -n env`).
+fn program_and_args<'w>(
+    detectors: &Detectors,
+    words: &'w [Word],
+) -> (Option<Cow<'w, str>>, &'w [Word]) {
     let mut i = 0;
     while i < words.len() {
         let text = words[i].text.as_str();
@@ -392,15 +404,30 @@ fn program_and_args(words: &[Word]) -> (Option<Cow<'_, str>>, &[Word]) {
             continue;
         }
         let name = base_name(text);
-        if WRAPPERS.contains(&name.as_ref()) {
-            i += 1;
-            // Wrapper flags (and `sudo -u USER`, `nice -n N`) come before the command.
-            while i < words.len()
-                && (words[i].text.starts_with('-') || is_assignment(&words[i].text))
-            {
-                let takes_value =
-                    matches!(words[i].text.as_str(), "-u" | "-g" | "-n" | "-C" | "-h");
-                i += 1 + usize::from(takes_value);
+        let next: Vec<&str> = words[i + 1..]
+            .iter()
+            .take(2)
+            .map(|w| w.text.as_str())
+            .collect();
+        if let Some((wrapper, len)) = detectors.wrapper(&name, &next) {
+            i += len;
+            let mut positionals = wrapper.positionals;
+            while let Some(word) = words.get(i) {
+                let text = word.text.as_str();
+                if text == "--" {
+                    i += 1;
+                    break;
+                }
+                if text.starts_with('-') && text.len() > 1 {
+                    i += 1 + usize::from(wrapper.value_options.iter().any(|o| o == text));
+                } else if is_assignment(text) {
+                    i += 1;
+                } else if positionals > 0 {
+                    positionals -= 1;
+                    i += 1;
+                } else {
+                    break;
+                }
             }
             continue;
         }
@@ -511,6 +538,17 @@ fn extract(
     scope: &Scope,
     out: &mut Vec<RemoteSource>,
 ) {
+    let has = |option: &String| {
+        args.iter().any(|w| {
+            w.text == *option
+                || w.text
+                    .strip_prefix(option.as_str())
+                    .is_some_and(|r| r.starts_with('='))
+        })
+    };
+    if !detector.require_options.is_empty() && !detector.require_options.iter().any(has) {
+        return;
+    }
     let mut ref_option: Option<(&str, RefOption)> = None;
     let mut option_url = None;
     let mut positionals = Vec::new();
@@ -595,9 +633,13 @@ fn extract(
             };
             let expanded = scope.expand(url).text;
             if let Some(pattern) = &detector.positional_pattern {
-                if !pattern.is_match(url)
-                    || (!expanded.contains('$') && !pattern.is_match(&expanded))
-                {
+                // A value the shell knows is judged as it is; an unknown one by how it is written.
+                let shown = if expanded.contains('$') {
+                    url
+                } else {
+                    &expanded
+                };
+                if !pattern.is_match(shown) {
                     return;
                 }
             }
@@ -628,6 +670,17 @@ fn extract(
                 if let Some(source) = out.last_mut().filter(|s| s.command == command.span) {
                     source.dest = Some(dest);
                 }
+            }
+        }
+        UrlFrom::Default => {
+            if let Some(url) = &detector.default_url {
+                push(
+                    url,
+                    command.span.clone(),
+                    option_ref,
+                    option_kind,
+                    detector.default_ref.as_deref(),
+                );
             }
         }
         UrlFrom::Option(_) => {

@@ -14,6 +14,8 @@ pub enum UrlFrom {
     Positional,
     Option(String),
     Forms,
+    /// Always the detector's `default-url` (`bench init` clones frappe).
+    Default,
 }
 
 /// One detector: the commands it matches and how it reads the remote out of them.
@@ -30,6 +32,8 @@ pub struct Detector {
     pub ref_positional: Option<usize>,
     pub default_url: Option<String>,
     pub default_ref: Option<String>,
+    /// Options one of which the command must have to fetch (`git submodule update --remote`).
+    pub require_options: Vec<String>,
     pub pinnable: bool,
     /// Where the fetched repository lands, for a later checkout (`${GOPATH:-/go}/src/{repo}`).
     pub checkout_dir: Option<String>,
@@ -105,10 +109,21 @@ pub struct Manifest {
     pub detector: usize,
 }
 
+/// A command that runs the command after it (`sudo -u x`, `timeout 600`, `conda run -n env`).
+#[derive(Debug)]
+pub struct Wrapper {
+    pub commands: Vec<Vec<String>>,
+    /// Its options that take the next word as their value.
+    pub value_options: Vec<String>,
+    /// How many words that are not options come before the command (`timeout DURATION`).
+    pub positionals: usize,
+}
+
 /// Everything `rules/detectors.toml` (and a user's extra detectors) describe.
 #[derive(Debug)]
 pub struct Detectors {
     pub detectors: Vec<Detector>,
+    pub wrappers: Vec<Wrapper>,
     pub forms: Vec<Form>,
     pub bust_idioms: Vec<BustIdiom>,
     pub manifests: Vec<Manifest>,
@@ -131,6 +146,18 @@ pub struct RawFile {
     pub bust_idioms: Vec<RawIdiom>,
     #[serde(default, rename = "manifest")]
     pub manifests: Vec<RawManifest>,
+    #[serde(default, rename = "wrapper")]
+    pub wrappers: Vec<RawWrapper>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawWrapper {
+    commands: Vec<String>,
+    #[serde(default)]
+    value_options: Vec<String>,
+    #[serde(default)]
+    positionals: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -171,6 +198,8 @@ pub struct RawDetector {
     default_url: Option<String>,
     #[serde(default)]
     default_ref: Option<String>,
+    #[serde(default)]
+    require_options: Vec<String>,
     #[serde(default)]
     pinnable: bool,
     #[serde(default)]
@@ -229,6 +258,7 @@ impl Detectors {
         raw.detectors.extend(extra.detectors);
         raw.bust_idioms.extend(extra.bust_idioms);
         raw.manifests.extend(extra.manifests);
+        raw.wrappers.extend(extra.wrappers);
         Detectors::compile(raw)
     }
 
@@ -258,10 +288,22 @@ impl Detectors {
             .into_iter()
             .map(|m| compile_manifest(m, &detectors))
             .collect::<Result<Vec<_>, _>>()?;
+        let wrappers = raw
+            .wrappers
+            .into_iter()
+            .map(|w| {
+                Ok(Wrapper {
+                    commands: split_commands("wrapper", &w.commands)?,
+                    value_options: w.value_options,
+                    positionals: w.positionals,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let detector_commands = index_by_program(detectors.iter().map(|d| &d.commands));
         let manifest_commands = index_by_program(manifests.iter().map(|m| &m.commands));
         Ok(Detectors {
             detectors,
+            wrappers,
             forms,
             bust_idioms,
             manifests,
@@ -276,6 +318,20 @@ impl Detectors {
         self.detector_commands
             .get(program)
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// The wrapper whose command starts `words` (first word by base name), and how many words it spans.
+    pub fn wrapper(&self, first: &str, words: &[&str]) -> Option<(&Wrapper, usize)> {
+        self.wrappers.iter().find_map(|w| {
+            w.commands
+                .iter()
+                .find(|c| {
+                    c[0] == first
+                        && c.len() <= words.len() + 1
+                        && c[1..].iter().zip(words).all(|(a, b)| a == b)
+                })
+                .map(|c| (w, c.len()))
+        })
     }
 
     /// The (manifest, command) pairs whose command starts with `program`, in the data's order.
@@ -411,11 +467,12 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
     let url = match raw.url.as_str() {
         "positional" => UrlFrom::Positional,
         "forms" => UrlFrom::Forms,
+        "default" => UrlFrom::Default,
         other => match other.strip_prefix("option:") {
             Some(option) if option.starts_with('-') => UrlFrom::Option(option.to_string()),
             _ => {
                 return Err(format!(
-                    "`{id}`: `url` must be \"positional\", \"forms\" or \"option:--NAME\", not `{other}`"
+                    "`{id}`: `url` must be \"positional\", \"forms\", \"default\" or \"option:--NAME\", not `{other}`"
                 ))
             }
         },
@@ -430,6 +487,9 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
                 .ok_or_else(|| format!("`{id}`: unknown form `{name}`"))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    if url == UrlFrom::Default && raw.default_url.is_none() {
+        return Err(format!("`{id}`: `url = \"default\"` needs a `default-url`"));
+    }
     if url == UrlFrom::Forms && forms.is_empty() {
         return Err(format!("`{id}`: `url = \"forms\"` needs a `forms` list"));
     }
@@ -464,6 +524,7 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
         ref_positional: raw.ref_positional,
         default_url: raw.default_url,
         default_ref: raw.default_ref.filter(|r| !r.is_empty()),
+        require_options: raw.require_options,
         pinnable: raw.pinnable,
         checkout_dir: raw.checkout_dir,
         dir_positional: raw.dir_positional,

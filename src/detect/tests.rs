@@ -649,3 +649,116 @@ fn heredocs_onbuild_and_powershell() {
     let found = sources("# escape=`\nFROM b\nSHELL [\"powershell\", \"-Command\"]\nRUN git clone `\n    -b main https://github.com/a/b.git C:\\src\n");
     assert_eq!(found[0].2.as_deref(), Some("main"));
 }
+
+#[test]
+fn shell_variables_feed_later_words() {
+    let url = "https://github.com/acme/app.git";
+    one(
+        &format!("RUN export B=main && git clone -b \"$B\" {url}"),
+        "git clone",
+        url,
+        Some("main"),
+        Branch,
+    );
+    one(
+        &format!("RUN T=v1.2.0; R=\"$T\"; git clone -b $R {url}"),
+        "git clone",
+        url,
+        Some("v1.2.0"),
+        Tag,
+    );
+    // Computed, unset or read: unknown, never the text `$B`.
+    for line in [
+        format!("RUN B=$(cat /b) && git clone -b \"$B\" {url}"),
+        format!("RUN B=main; unset B; git clone -b \"$B\" {url}"),
+        format!("RUN read B < /b; git clone -b \"$B\" {url}"),
+    ] {
+        let found = run(&line);
+        assert_eq!(found.len(), 1, "{line}");
+        assert_eq!(found[0].3, Unresolved, "{line}");
+    }
+    // A prefix assignment is the command's environment, not the shell's.
+    let found = run(&format!("RUN B=main true; git clone -b \"$B\" {url}"));
+    assert_eq!(found[0].3, Unresolved);
+}
+
+#[test]
+fn functions_bind_their_arguments() {
+    let url = "https://github.com/acme/app.git";
+    one(
+        &format!("RUN c() {{ git clone -b \"${{2:-dev}}\" \"$1\"; }}; c {url}"),
+        "git clone",
+        url,
+        Some("dev"),
+        Branch,
+    );
+    one(
+        &format!("RUN c() {{ shift 2; git clone \"$@\"; }}; c x y -b v2.0.0 {url}"),
+        "git clone",
+        url,
+        Some("v2.0.0"),
+        Tag,
+    );
+    one(
+        &format!("RUN c() {{ set -- -b \"$1\" {url}; git clone \"$@\"; }}; c main"),
+        "git clone",
+        url,
+        Some("main"),
+        Branch,
+    );
+    // `${10}` is the tenth word; `sh -c '…' NAME A` binds `$1` to A.
+    one(
+        &format!("RUN c() {{ git clone -b ${{10}} $1; }}; c {url} 2 3 4 5 6 7 8 9 v9.9.9"),
+        "git clone",
+        url,
+        Some("v9.9.9"),
+        Tag,
+    );
+    one(
+        &format!("RUN sh -c 'git clone -b \"$1\" {url}' sh main"),
+        "git clone",
+        url,
+        Some("main"),
+        Branch,
+    );
+    // Never called: read once, its arguments unknown.
+    one(
+        &format!("RUN c() {{ git clone -b \"$1\" {url}; }}"),
+        "git clone",
+        url,
+        Some("$1"),
+        Unresolved,
+    );
+    // Calls itself: bounded.
+    assert!(!run(&format!("RUN c() {{ c; c; git clone {url}; }}; c")).is_empty());
+}
+
+#[test]
+fn loops_run_with_their_words() {
+    let found =
+        run("RUN R=https://github.com/acme; for r in a b; do git clone \"$R/$r.git\"; done");
+    let urls: Vec<&str> = found.iter().map(|s| s.1.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://github.com/acme/a.git",
+            "https://github.com/acme/b.git"
+        ]
+    );
+    // A computed list runs once, its variable unknown.
+    let found = run("RUN for r in $(cat /l); do git clone \"https://h/$r.git\"; done");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, "https://h/$r.git");
+}
+
+#[test]
+fn a_fetch_of_a_named_remote_shows_its_url() {
+    let url = "https://github.com/acme/app.git";
+    one(
+        &format!("RUN git init && git remote add origin {url} && git fetch origin main"),
+        "git pull",
+        url,
+        Some("main"),
+        Branch,
+    );
+}

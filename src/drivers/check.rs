@@ -48,6 +48,10 @@ pub fn check_invocations(
             shown.clone(),
             settings,
             &crate::source::read_file,
+            match &build.context {
+                Context::Dir(dir) => Some(dir.as_path()),
+                Context::Remote => None,
+            },
         ) {
             Ok(index) => index,
             Err(e) => {

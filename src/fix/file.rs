@@ -45,13 +45,16 @@ impl FileFix {
 }
 
 /// Reads, lints and fixes the file at `path` (shown as `display`), then writes it in [`FixMode::Write`].
-/// A file that is not UTF-8 is never fixed: its text is only an approximation of its bytes.
+/// A file that is not UTF-8 is never fixed: its text is only an approximation of its bytes. When the
+/// text is still `linted`'s, its findings are used (a compose-built Dockerfile's were made with the
+/// service's build context, which a lint of the file alone does not know).
 pub fn fix_file(
     path: &Path,
     display: String,
     settings: &Settings,
     mode: FixMode,
     unsafe_fixes: bool,
+    linted: Option<&FileReport>,
 ) -> std::io::Result<FileFix> {
     let bytes = crate::source::read_file(path)?;
     let Ok(text) = std::str::from_utf8(&bytes) else {
@@ -60,10 +63,11 @@ pub fn fix_file(
     };
     let file = SourceFile::new(path.to_path_buf(), display, text.to_string());
     let lint = linter(&file, settings, None);
-    let linted = FileReport {
-        findings: lint(&file),
-        file,
+    let findings = match linted {
+        Some(report) if report.file.text == file.text => report.findings.clone(),
+        _ => lint(&file),
     };
+    let linted = FileReport { findings, file };
     let mut result = fix_linted(&linted, unsafe_fixes, &lint);
     if mode == FixMode::Write && result.changed() {
         if let Err(error) = write_atomically(path, &bytes, &result.after.file.text) {

@@ -246,6 +246,7 @@ impl Ctx<'_> {
                 let command = SimpleCommand {
                     span: words[0].span.start..words[words.len() - 1].span.end,
                     words,
+                    before: Vec::new(),
                 };
                 (vec![command], span.clone(), span.end)
             }

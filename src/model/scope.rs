@@ -162,7 +162,7 @@ impl Expander<'_> {
         let after = &text[1..];
         if let Some(body) = after.strip_prefix('{') {
             // `${10}`: a positional parameter, never bound here (unresolved like an unknown name).
-            let len = name_len(body).max(digits_len(body));
+            let len = name_len(body).max(digits_len(body)).max(special_len(body));
             let name = &body[..len];
             if len == 0 {
                 return ("$".into(), 1);
@@ -206,7 +206,9 @@ impl Expander<'_> {
         // `$3` is one digit, as in the shell: a script's positional parameter, an unknown value here,
         // so `git fetch origin "$3"` is an unknown ref, never a branch named `$3`.
         let len = match name_len(after) {
-            0 => usize::from(after.starts_with(|c: char| c.is_ascii_digit())),
+            0 => {
+                usize::from(after.starts_with(|c: char| c.is_ascii_digit())).max(special_len(after))
+            }
             len => len,
         };
         if len == 0 {
@@ -233,6 +235,11 @@ impl Expander<'_> {
         }
         value.to_string()
     }
+}
+
+/// `@` and `*`: all the positional parameters, unknown unless a script's or function's call binds them.
+fn special_len(text: &str) -> usize {
+    usize::from(text.starts_with(['@', '*']))
 }
 
 fn digits_len(text: &str) -> usize {

@@ -27,12 +27,26 @@ pub struct Word {
 }
 
 /// A simple command: its argv words (redirections and their targets removed).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SimpleCommand {
     /// The argv words, leading `NAME=value` assignments included.
     pub words: Vec<Word>,
     /// From the first word's start to the last word's end, in the original file.
     pub span: Range<usize>,
+    /// The grouping words of the top-level command list seen since the previous command, in order:
+    /// what a reader of functions (`f() { … }`) and loops (`for …; do … done`) needs.
+    pub before: Vec<Structure>,
+}
+
+/// A grouping word of the shell grammar, kept so that functions and loops can be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Structure {
+    OpenParen,
+    CloseParen,
+    OpenBrace,
+    CloseBrace,
+    Do,
+    Done,
 }
 
 /// How the source text is framed.
@@ -98,9 +112,16 @@ pub fn split_commands(
         segment_hint: Cell::new(0),
         src_len: src.len(),
         heredocs: Vec::new(),
+        marks: Vec::new(),
     };
     let mut out = Vec::new();
     lexer.commands(0, Close::Eof, &mut out);
+    // Marks after the last command close what is open: nothing follows them to read.
+    for (at, mark) in lexer.marks {
+        if let Some(command) = out.get_mut(at) {
+            command.before.push(mark);
+        }
+    }
     out
 }
 
@@ -241,6 +262,8 @@ struct Lexer<'a> {
     src_len: usize,
     /// Heredoc delimiters whose bodies start after the next newline: (delimiter, strip leading tabs).
     heredocs: Vec<(String, bool)>,
+    /// Grouping words of the top-level list, each with the index of the command it precedes.
+    marks: Vec<(usize, Structure)>,
 }
 
 impl<'a> Lexer<'a> {
@@ -389,6 +412,7 @@ impl<'a> Lexer<'a> {
                 _ if self.at_redirect() => self.redirect(depth, close, &mut nested),
                 b')' if self.posix() => {
                     flush(out, &mut words, &mut nested);
+                    self.mark(depth, out.len(), Structure::CloseParen);
                     self.pos += 1;
                     if parens > 0 {
                         parens -= 1;
@@ -398,6 +422,7 @@ impl<'a> Lexer<'a> {
                 }
                 b'(' if self.posix() => {
                     flush(out, &mut words, &mut nested);
+                    self.mark(depth, out.len(), Structure::OpenParen);
                     self.pos += 1;
                     parens += 1;
                 }
@@ -423,6 +448,25 @@ impl<'a> Lexer<'a> {
                         continue;
                     }
                     if words.is_empty() && self.command_word_is_noise(start, &word) {
+                        let mark = match word.text.as_str() {
+                            "{" => Some(Structure::OpenBrace),
+                            "}" => Some(Structure::CloseBrace),
+                            "do" => Some(Structure::Do),
+                            "done" => Some(Structure::Done),
+                            _ => None,
+                        };
+                        if let Some(mark) = mark {
+                            self.mark(depth, out.len(), mark);
+                        }
+                        continue;
+                    }
+                    // `function name {`: the brace opens the body, though it is not first.
+                    if words.len() == 2
+                        && words[0].text == "function"
+                        && self.s.get(start..self.pos) == Some("{")
+                    {
+                        flush(out, &mut words, &mut nested);
+                        self.mark(depth, out.len(), Structure::OpenBrace);
                         continue;
                     }
                     words.push(word);
@@ -430,6 +474,13 @@ impl<'a> Lexer<'a> {
             }
         }
         flush(out, &mut words, &mut nested);
+    }
+
+    /// Records a grouping word of the top-level list (those inside `$(…)` stay with their text).
+    fn mark(&mut self, depth: usize, before: usize, mark: Structure) {
+        if depth == 0 && self.posix() {
+            self.marks.push((before, mark));
+        }
     }
 
     /// Whether `word` (lexed from `start`), standing first in a command, is a reserved word or an
@@ -853,7 +904,11 @@ fn flush(out: &mut Vec<SimpleCommand>, words: &mut Vec<Word>, nested: &mut Vec<S
         let span = first.span.start..last.span.end;
         let mut taken = Vec::with_capacity(words.len());
         taken.append(words);
-        out.push(SimpleCommand { words: taken, span });
+        out.push(SimpleCommand {
+            words: taken,
+            span,
+            before: Vec::new(),
+        });
     }
     out.append(nested);
 }
@@ -902,6 +957,36 @@ mod tests {
 
     fn raw<'f>(file: &'f str, w: &Word) -> &'f str {
         &file[w.span.clone()]
+    }
+
+    /// Each command's first word with the grouping words before it.
+    fn marks(src: &str) -> Vec<(String, Vec<Structure>)> {
+        split_commands(src, 0, SCRIPT, Posix)
+            .into_iter()
+            .map(|c| (c.words[0].text.clone(), c.before))
+            .collect()
+    }
+
+    #[test]
+    fn grouping_words_are_kept_before_the_commands() {
+        use Structure::*;
+        assert_eq!(
+            marks("f() { a \"$1\"; }; for x in 1 2; do b; done; function g { c; }; ( d ); e $(f)"),
+            vec![
+                ("f".into(), vec![]),
+                ("a".into(), vec![OpenParen, CloseParen, OpenBrace]),
+                ("for".into(), vec![CloseBrace]),
+                ("b".into(), vec![Do]),
+                ("function".into(), vec![Done]),
+                ("c".into(), vec![OpenBrace]),
+                ("d".into(), vec![CloseBrace, OpenParen]),
+                ("e".into(), vec![CloseParen]),
+                ("f".into(), vec![]),
+            ]
+        );
+        // Quoted, or not first, they are words.
+        assert_eq!(sh("echo { do } '{'"), "[echo, {, do, }, {]");
+        assert_eq!(marks("'{' x"), vec![("{".into(), vec![])]);
     }
 
     #[test]
