@@ -87,6 +87,7 @@ pub fn discover_all(paths: &[PathBuf]) -> Discovered {
                 if is_compose_name(&name) {
                     found.compose_files.push(path.clone());
                 } else if crate::drivers::is_driver_name(&name)
+                    || name.ends_with(".hcl")
                     || crate::drivers::is_workflow_path(path)
                     || is_shell_script(path)
                 {

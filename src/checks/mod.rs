@@ -55,6 +55,17 @@ pub fn check_dockerfile_and_model(
     )
 }
 
+/// The rules over a model a driver filled in (ARGs with no default given the values it passes), with
+/// the file's suppression comments and the settings applied: a driver's view of its Dockerfile.
+pub fn check_model(file: &SourceFile, dockerfile: Dockerfile, settings: &Settings) -> Vec<Finding> {
+    let instructions = instruction_spans(&dockerfile);
+    let analysis = Analysis::new(file, dockerfile, settings);
+    let findings = run_rules(&analysis);
+    let enabled = |code: &str| settings.reports(code, &file.path);
+    let findings = apply_suppressions(file, &instructions, findings, &enabled);
+    settings.filter(&file.path, findings)
+}
+
 /// Every instruction's span, in file order.
 pub fn instruction_spans(dockerfile: &crate::model::Dockerfile) -> Vec<std::ops::Range<usize>> {
     let mut spans: Vec<_> = dockerfile

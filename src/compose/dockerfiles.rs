@@ -27,6 +27,8 @@ pub struct Dockerfiles {
     linted: Vec<(FileId, Linted)>,
     by_id: HashMap<FileId, usize>,
     pending: Arc<Pending>,
+    /// The Dockerfiles whose findings are build drivers' views.
+    viewed: std::collections::HashSet<usize>,
 }
 
 impl Dockerfiles {
@@ -64,6 +66,22 @@ impl Dockerfiles {
 
     pub fn get(&self, index: usize) -> &Linted {
         &self.linted[index].1
+    }
+
+    /// Records a build driver's view of the Dockerfile at `index` (its findings with the values the
+    /// driver passes): the first view replaces the driver-less findings, later ones add to it, so a
+    /// Dockerfile built by several drivers shows what each of them makes mutable.
+    pub fn add_view(&mut self, index: usize, findings: Vec<crate::finding::Finding>) {
+        let report = &mut self.linted[index].1.report;
+        if self.viewed.insert(index) {
+            report.findings.clear();
+        }
+        for finding in findings {
+            if !report.findings.contains(&finding) {
+                report.findings.push(finding);
+            }
+        }
+        report.findings.sort_by_key(|f| f.span.start);
     }
 
     /// The reports, with the id of the file each is about.

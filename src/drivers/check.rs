@@ -25,6 +25,7 @@ pub fn check_invocations(
     errors: &mut Vec<String>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let mut views = Vec::new();
     for build in invocations {
         if build.context == Context::Remote {
             continue;
@@ -73,11 +74,13 @@ pub fn check_invocations(
         };
         let declared = declared_args(&model);
         // The driver's view: an ARG with no default takes the value the build passes it.
-        let analysis = Analysis::new(
-            &linted.report.file,
-            with_values(model, &build.args),
-            settings,
-        );
+        let (filled, changed) = with_values(model.clone(), &build.args);
+        let seen = match changed {
+            true => driver_view(file, build, &linted.report, &model, &filled, settings),
+            false => linted.report.findings.clone(),
+        };
+        let analysis = Analysis::new(&linted.report.file, filled, settings);
+        views.push((index, seen));
         for name in bust_args(&analysis, &stages) {
             match build.args.iter().find(|a| a.name == name) {
                 None => findings.push(not_passed(build, &name, &shown)),
@@ -98,6 +101,9 @@ pub fn check_invocations(
                 findings.push(credentials(arg, &shown));
             }
         }
+    }
+    for (index, seen) in views {
+        dockerfiles.add_view(index, seen);
     }
     findings.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
     findings.dedup();
@@ -136,8 +142,66 @@ fn compose_env(file: &SourceFile, build: &Invocation, settings: &Settings, out: 
     }
 }
 
+/// The Dockerfile's findings with the values `build` passes (`--build-arg BRANCH=main` makes
+/// `git+${REPO}@${BRANCH}` a branch; a commit SHA pins it), those that differ from the driver-less
+/// ones saying which driver passes what.
+fn driver_view(
+    file: &SourceFile,
+    build: &Invocation,
+    report: &crate::lint::FileReport,
+    model: &Dockerfile,
+    filled: &Dockerfile,
+    settings: &Settings,
+) -> Vec<Finding> {
+    let base: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| (f.code, &f.message))
+        .collect();
+    let line = 1 + file.text[..build.span.start].matches('\n').count();
+    let values: Vec<String> = build
+        .args
+        .iter()
+        .filter(|a| declared_without_default(model, &a.name))
+        .map(|a| format!("`{}={}`", a.name, a.text))
+        .collect();
+    crate::checks::check_model(&report.file, filled.clone(), settings)
+        .into_iter()
+        .map(|mut f| {
+            if base.contains(&(f.code, &f.message)) {
+                return f;
+            }
+            f.message = format!(
+                "{} (as `{}:{line}` builds it, passing {})",
+                f.message,
+                file.display,
+                values.join(", ")
+            );
+            f
+        })
+        .collect()
+}
+
+/// Whether the Dockerfile declares `name` somewhere with no default.
+fn declared_without_default(model: &Dockerfile, name: &str) -> bool {
+    let staged = model
+        .stages
+        .iter()
+        .flat_map(|s| &s.items)
+        .filter_map(|i| match &i.kind {
+            ItemKind::Arg(decls) => Some(decls),
+            _ => None,
+        });
+    model
+        .global_args
+        .iter()
+        .chain(staged.flatten())
+        .any(|d| d.name == name && d.default.is_none())
+}
+
 /// The model with each ARG that has no default given the value `args` pass it, when written out.
-fn with_values(mut model: Dockerfile, args: &[PassedArg]) -> Dockerfile {
+fn with_values(mut model: Dockerfile, args: &[PassedArg]) -> (Dockerfile, bool) {
+    let mut changed = false;
     let value = |name: &str| {
         let arg = args.iter().find(|a| a.name == name)?;
         match &arg.value {
@@ -158,9 +222,10 @@ fn with_values(mut model: Dockerfile, args: &[PassedArg]) -> Dockerfile {
     for decl in model.global_args.iter_mut().chain(staged.flatten()) {
         if decl.default.is_none() {
             decl.default = value(&decl.name);
+            changed |= decl.default.is_some();
         }
     }
-    model
+    (model, changed)
 }
 
 /// Whether a value holds a URL with userinfo or a token query value, literal or from variables.

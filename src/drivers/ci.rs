@@ -144,6 +144,6 @@ fn build_push_action(kind: DriverKind, root: &Path, text: &str, step: &Node) -> 
         target: input("target"),
         args,
         compose: false,
-        insert_at: None,
+        add_arg: None,
     })
 }

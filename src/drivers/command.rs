@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::value::{classify, resolved, Var, Vars};
-use super::{Context, DriverKind, Invocation, PassedArg};
+use super::{AddArg, Context, DriverKind, Invocation, PassedArg};
 use crate::parse::shell::{SimpleCommand, Word};
 
 /// Records `NAME=value` and `export NAME=value` words of the command in `vars`.
@@ -63,7 +63,7 @@ pub fn invocation(
         return Some(compose_build(kind, command, text, dir, vars));
     }
     let words = build_args(&command.words)?;
-    let insert_at = Some(words[0].span.end);
+    let add_arg = Some(AddArg::Flag(words[0].span.end));
     let words = &words[1..];
     let (mut file, mut target, mut args, mut context) = (None, None, Vec::new(), None);
     let mut i = 0;
@@ -159,7 +159,7 @@ pub fn invocation(
         target,
         args,
         compose: false,
-        insert_at,
+        add_arg,
     })
 }
 
@@ -210,6 +210,6 @@ fn compose_build(
         target: None,
         args,
         compose: true,
-        insert_at: None,
+        add_arg: None,
     }
 }

@@ -1,8 +1,8 @@
 //! One function per finding the driver rules make: its message, label, help and fix.
-use super::{DriverKind, Invocation, PassedArg};
+use super::{AddArg, DriverKind, Invocation, PassedArg};
 use crate::catalogue::known;
 use crate::detect::credentials::redact_url;
-use crate::finding::{Applicability, Edit, Finding, Fix, Label};
+use crate::finding::{Applicability, Finding, Fix, Label};
 use crate::source::SourceFile;
 
 pub fn credentials(arg: &PassedArg, shown: &str) -> Finding {
@@ -21,6 +21,20 @@ pub fn credentials(arg: &PassedArg, shown: &str) -> Finding {
         help: "Build args are recorded in the image's history and provenance, and are part of the \
                layer's cache key. Pass the token as a secret (`docker build --secret id=token,env=TOKEN` \
                and `RUN --mount=type=secret,id=token …`) or use `--ssh` with an SSH URL."
+            .into(),
+        fix: None,
+    }
+}
+
+pub fn syntax(span: std::ops::Range<usize>, message: &str) -> Finding {
+    Finding {
+        code: "CB000",
+        severity: known("CB000").severity,
+        message: format!("this bake file cannot be parsed: {}", message.trim()),
+        span,
+        label: "bake stops here".into(),
+        related: Vec::new(),
+        help: "`docker buildx bake` refuses this file too. Fix the HCL syntax; its targets were not checked."
             .into(),
         fix: None,
     }
@@ -50,7 +64,14 @@ pub fn not_passed(build: &Invocation, name: &str, shown: &str) -> Finding {
         span: build.span.clone(),
         label: format!("builds `{shown}` without `{name}`"),
         related: Vec::new(),
-        help: match (build.kind, build.insert_at) {
+        help: match (build.kind, &build.add_arg) {
+            (DriverKind::Bake, _) => format!(
+                "Bake passes the Dockerfile only the target's `args` (its own and those it inherits): \
+                 without `{name}`, it keeps its default and the remote layers after it stay cached. Add \
+                 `{name} = \"${{{name}}}\"` to the target's `args` with a `variable \"{name}\"` block, \
+                 and run `cachebust exec -- {}`, which sets `{name}` to the remote's head commit.",
+                build.command
+            ),
             (DriverKind::Actions, None) => format!(
                 "`docker/build-push-action` passes the Dockerfile only its `build-args`: without one, \
                  `{name}` keeps its default and the remote layers after it stay cached. Add \
@@ -64,10 +85,19 @@ pub fn not_passed(build: &Invocation, name: &str, shown: &str) -> Finding {
                  `cachebust exec -- …`, which sets `{name}` to the remote's head commit."
             ),
         },
-        fix: build.insert_at.map(|at| Fix {
-            title: format!("Add `--build-arg {name}` to the command (the value from the environment)"),
-            applicability: Applicability::Unsafe,
-            edits: vec![Edit::insert(at, format!(" --build-arg {name}"))],
+        fix: build.add_arg.as_ref().map(|add| match add {
+            AddArg::Flag(_) => Fix {
+                title: format!(
+                    "Add `--build-arg {name}` to the command (the value from the environment)"
+                ),
+                applicability: Applicability::Unsafe,
+                edits: add.edits(name),
+            },
+            AddArg::Bake(_) => Fix {
+                title: format!("Add `{name}` to the target's `args`, from a bake variable"),
+                applicability: Applicability::Safe,
+                edits: add.edits(name),
+            },
         }),
     }
 }
@@ -116,11 +146,19 @@ pub fn per_build(file: &SourceFile, build: &Invocation, arg: &PassedArg) -> Find
         span,
         label: "a new value on every build".into(),
         related,
-        help: format!(
-            "A timestamp or a random value rebuilds the remote layers every time, even when no remote \
-             moved. Pass `--build-arg {name}` and run `cachebust exec -- {exec}`: it sets `{name}` to the \
-             remotes' head commits, so they rebuild exactly when one moved."
-        ),
+        help: match build.kind {
+            DriverKind::Bake => format!(
+                "A timestamp or a random value rebuilds the remote layers every time, even when no \
+                 remote moved. Give the `{name}` variable a constant default (`default = \"unknown\"`) \
+                 and run `cachebust exec -- {exec}`: bake reads `{name}` from the environment, which \
+                 `cachebust exec` sets to the remotes' head commits, so they rebuild exactly when one moved."
+            ),
+            _ => format!(
+                "A timestamp or a random value rebuilds the remote layers every time, even when no \
+                 remote moved. Pass `--build-arg {name}` and run `cachebust exec -- {exec}`: it sets \
+                 `{name}` to the remotes' head commits, so they rebuild exactly when one moved."
+            ),
+        },
         fix: None,
     }
 }

@@ -3,6 +3,7 @@
 //! Each driver turns one file into [`Invocation`]s of one shared shape; the rules about passing the
 //! cache-bust arg (`check`) are written once, over invocations, whatever the driver. A new driver is a
 //! parser plus a mapping into [`Invocation`], never a new rule.
+mod bake;
 mod check;
 mod ci;
 mod command;
@@ -31,6 +32,7 @@ pub enum DriverKind {
     GitLab,
     Just,
     Actions,
+    Bake,
 }
 
 /// Where the build's files come from.
@@ -73,20 +75,48 @@ pub struct Invocation {
     /// A `docker compose build`: `args` are then the bust-named variables the driver set before it,
     /// which compose's `${VAR}` interpolation reads, and `dockerfile` is unused.
     pub compose: bool,
-    /// Just past the `build` word: where a fix adds ` --build-arg NAME` (`None`: no such fix, as for
-    /// a `build-push-action` step).
-    pub insert_at: Option<usize>,
+    /// Where a fix adds a bust arg (`None`: no such fix).
+    pub add_arg: Option<AddArg>,
+}
+
+/// Where and how a fix adds the bust arg to a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddArg {
+    /// Just past the `build` word: ` --build-arg NAME` (the value from the environment).
+    Flag(usize),
+    /// A bake target: an `args` entry, and a `variable` block when the file has none of that name.
+    Bake(bake::BakeFix),
+}
+
+impl AddArg {
+    /// The edits that pass `name`.
+    pub fn edits(&self, name: &str) -> Vec<crate::finding::Edit> {
+        match self {
+            AddArg::Flag(at) => vec![crate::finding::Edit::insert(
+                *at,
+                format!(" --build-arg {name}"),
+            )],
+            AddArg::Bake(fix) => fix.edits(name),
+        }
+    }
 }
 
 /// Whether a file name is a build driver's by its name alone: `*.sh`, `Makefile`, `makefile`,
 /// `GNUmakefile`, `*.mk`.
 pub fn is_driver_name(name: &str) -> bool {
-    name == ".gitlab-ci.yml"
+    is_bake_name(name)
+        || name == ".gitlab-ci.yml"
         || name.eq_ignore_ascii_case("justfile")
         || name == ".justfile"
         || name.ends_with(".sh")
         || name.ends_with(".mk")
         || matches!(name, "Makefile" | "makefile" | "GNUmakefile")
+}
+
+/// Whether a file name is a bake file's that bake reads by default (`docker-bake.hcl`,
+/// `docker-bake.override.hcl`); other `*.hcl` files are bake files only when named explicitly.
+pub fn is_bake_name(name: &str) -> bool {
+    matches!(name, "docker-bake.hcl" | "docker-bake.override.hcl")
 }
 
 /// Whether a path is a GitHub Actions workflow's: `.github/workflows/*.yml` or `*.yaml`.
@@ -129,10 +159,16 @@ pub fn lint_driver(
         return Ok(None);
     };
     let found = invocations(path, &text);
+    let file = SourceFile::new(path.to_path_buf(), display_path(path, cwd), text);
+    if let Some(error) = bake_error(&file) {
+        return Ok(Some(FileReport {
+            file,
+            findings: vec![error],
+        }));
+    }
     if found.is_empty() {
         return Ok(None);
     }
-    let file = SourceFile::new(path.to_path_buf(), display_path(path, cwd), text);
     let mut errors = Vec::new();
     let findings = check_invocations(&file, &found, dockerfiles, cwd, settings, &mut errors);
     if let Some(error) = errors.into_iter().next() {
@@ -142,9 +178,28 @@ pub fn lint_driver(
     Ok(Some(FileReport { file, findings }))
 }
 
+/// A CB000 for a bake file that does not parse.
+fn bake_error(file: &SourceFile) -> Option<crate::finding::Finding> {
+    if file.path.extension().is_none_or(|e| e != "hcl") {
+        return None;
+    }
+    let (message, at) = bake::syntax_error(&file.text)?;
+    let end = file.text[at..]
+        .chars()
+        .next()
+        .map_or(at, |c| at + c.len_utf8());
+    Some(messages::syntax(at..end, &message))
+}
+
 /// Lints a driver's text as if it were at `file.path`, for a fixer that re-lints text it has not
 /// written yet (a Dockerfile that cannot be read is then simply not checked).
 pub fn lint_driver_text(file: SourceFile, cwd: &Path, settings: &Settings) -> FileReport {
+    if let Some(error) = bake_error(&file) {
+        return FileReport {
+            file,
+            findings: vec![error],
+        };
+    }
     let found = invocations(&file.path, &file.text);
     let mut dockerfiles = Dockerfiles::default();
     let findings = check_invocations(
@@ -163,6 +218,7 @@ pub fn lint_driver_text(file: SourceFile, cwd: &Path, settings: &Settings) -> Fi
 pub fn is_driver(path: &Path, text: &str) -> bool {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     is_driver_name(&name)
+        || name.ends_with(".hcl")
         || is_workflow_path(path)
         || (!crate::discover::is_dockerfile_name(&name) && has_shell_shebang(text))
 }
@@ -174,6 +230,8 @@ pub fn invocations(path: &Path, text: &str) -> Vec<Invocation> {
     if is_workflow_path(path) {
         let root = dir.parent().and_then(Path::parent).unwrap_or(Path::new(""));
         ci::invocations(DriverKind::Actions, root, path, text)
+    } else if name.ends_with(".hcl") {
+        bake::invocations(dir, text)
     } else if name.eq_ignore_ascii_case("justfile") || name == ".justfile" {
         just::invocations(dir, text)
     } else if name == ".gitlab-ci.yml" {

@@ -1,0 +1,13 @@
+# expect: CB004 CB004
+# One-line and multi-line `args` (with trailing commas): the fix keeps each layout.
+target "app" {
+  dockerfile = "Dockerfile"
+  args = { REPO = "https://github.com/acme/toolkit.git", BRANCH = "v1.2.0" }
+}
+
+target "worker" {
+  args = {
+    REPO = "https://github.com/acme/toolkit.git",
+    BRANCH = "main",
+  }
+}

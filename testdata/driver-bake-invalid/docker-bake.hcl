@@ -1,0 +1,5 @@
+# expect: CB000
+target "app" {
+  args = {
+    BRANCH = "main"
+}
