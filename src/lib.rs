@@ -19,6 +19,7 @@ pub mod lint;
 pub mod model;
 pub mod parallel;
 pub mod parse;
+pub mod pin;
 pub mod redact;
 pub mod report;
 pub mod server;

@@ -16,10 +16,10 @@ mod compute;
 mod exec;
 mod outcome;
 mod pool;
-mod redact;
+pub(crate) mod redact;
 mod render;
-mod resolve;
-mod target;
+pub(crate) mod resolve;
+pub(crate) mod target;
 mod value;
 
 pub use compute::compute;

@@ -9,6 +9,7 @@ mod check;
 mod completions;
 mod fixing;
 mod man;
+mod pin;
 mod rule;
 
 pub use check::CheckArgs;
@@ -49,6 +50,15 @@ pub enum Command {
     /// Print cache-bust values that change exactly when a remote moved (`git ls-remote`).
     #[command(display_name = "cachebust")]
     Bust(crate::bust::BustArgs),
+    /// Pin each mutable remote to its ref's current commit, tracking the ref in `# cachebust: track`.
+    #[command(display_name = "cachebust")]
+    Pin(pin::PinArgs),
+    /// Move every tracked pin to its ref's current commit (`--check`: only report, exit 1 if behind).
+    #[command(display_name = "cachebust")]
+    Update(pin::PinArgs),
+    /// Put every tracked pin back at the ref it tracks (the bust workflow).
+    #[command(display_name = "cachebust")]
+    Unpin(pin::PinArgs),
     /// Run a command (e.g. `docker compose build`) with the cache-bust values in its environment.
     #[command(display_name = "cachebust")]
     Exec(crate::bust::ExecArgs),
@@ -123,6 +133,9 @@ fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::run_check(&args),
         Command::Rule(args) => rule::run_rule(&args),
         Command::Bust(args) => crate::bust::run_bust(&args),
+        Command::Pin(args) => pin::run_pin(crate::pin::run::Action::Pin, &args),
+        Command::Update(args) => pin::run_pin(crate::pin::run::Action::Update, &args),
+        Command::Unpin(args) => pin::run_pin(crate::pin::run::Action::Unpin, &args),
         Command::Exec(args) => crate::bust::run_exec(&args),
         Command::Server(_) => crate::server::run_server(),
         Command::Completions { shell } => completions::run_completions(shell),

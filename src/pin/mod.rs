@@ -1,0 +1,215 @@
+//! `cachebust pin`, `update` and `unpin`: the reproducible cure. A mutable remote of a RUN layer is
+//! rewritten to the commit its ref points at now, and the ref it tracks is kept on a comment line above
+//! the instruction, `# cachebust: track <ref>` (one line per pin, in the order of the pins in the
+//! instruction). A Dockerfile comment line, not a trailing shell comment: Docker and hadolint ignore it,
+//! and a `#` after a continued line would swallow the rest of the RUN.
+//!
+//! Pinned spellings: a clone gets `&& git -C DIR checkout <sha>` appended, or, when it is shallow
+//! (`--depth`), `&& git -C DIR fetch --depth 1 origin <sha> && git -C DIR checkout FETCH_HEAD`, which
+//! every git has (`clone --revision` needs git 2.49, newer than the git of Debian bookworm or Ubuntu
+//! 24.04); a URL's ref (`@main`, `#main`, `/archive/refs/heads/main`, `/o/r/main/x`) is replaced by the
+//! commit, and a URL without one gets `@<sha>` (pip) or `#<sha>` (npm).
+use crate::checks::Analysis;
+use crate::detect::RemoteSource;
+use crate::finding::Edit;
+use crate::fix::apply_edits;
+
+mod edit;
+pub mod run;
+
+pub use edit::{pin_source, unpin_sha};
+
+/// The start of every tracking comment.
+pub const TRACK: &str = "# cachebust: track ";
+
+/// The ref a pin tracks when the source names none: the remote's default branch.
+pub const DEFAULT_REF: &str = "HEAD";
+
+/// A pin found in a file: the commit written, the ref it tracks, and the comment that says so.
+#[derive(Debug, Clone)]
+pub struct TrackedPin {
+    pub sha: std::ops::Range<usize>,
+    pub tracked: String,
+    /// The whole comment line, its newline included.
+    pub comment: std::ops::Range<usize>,
+    /// The source as the analysis sees it now (pinned to the commit).
+    pub source: RemoteSource,
+}
+
+/// What `pin` would do to one file.
+#[derive(Debug, Default)]
+pub struct Pinning {
+    pub edits: Vec<Edit>,
+    /// Each pinned source with the ref it tracks and the commit it gets.
+    pub pinned: Vec<(RemoteSource, String, String)>,
+    /// Each source that cannot be pinned, and why.
+    pub skipped: Vec<(RemoteSource, String)>,
+}
+
+/// Why a source's commit is not known.
+#[derive(Debug, Clone)]
+pub enum Unresolved {
+    /// Git cannot name its state (`@latest`, a Go module): listed, not pinned.
+    Cannot(String),
+    /// The remote could not be asked: the plan stops.
+    Failed(String),
+}
+
+/// Plans the pins of every mutable remote of the file's RUN layers. `resolve` names a source's
+/// current commit; a [`Unresolved::Failed`] stops the plan (nothing is written when a remote cannot
+/// be asked).
+pub fn plan_pins(
+    analysis: &Analysis<'_>,
+    resolve: &mut dyn FnMut(&RemoteSource) -> Result<String, Unresolved>,
+) -> Result<Pinning, String> {
+    let text = &analysis.file.text;
+    let newline = analysis.file.newline();
+    let mut out = Pinning::default();
+    for layer in &analysis.layers {
+        let mut comments = String::new();
+        let indent = indent_of(text, layer.span.start);
+        for source in analysis.mutable_sources(layer) {
+            let edit = match pin_source(text, source, &"0".repeat(40)) {
+                Ok(_) => match resolve(source) {
+                    Ok(sha) => {
+                        pin_source(text, source, &sha).map(|(edits, tracked)| (edits, tracked, sha))
+                    }
+                    Err(Unresolved::Cannot(why)) => Err(why),
+                    Err(Unresolved::Failed(e)) => return Err(e),
+                },
+                Err(why) => Err(why),
+            };
+            match edit {
+                Ok((edits, tracked, sha)) => {
+                    comments.push_str(&format!("{indent}{TRACK}{tracked}{newline}"));
+                    out.edits.extend(edits);
+                    out.pinned.push((source.clone(), tracked, sha));
+                }
+                Err(why) => out.skipped.push((source.clone(), why)),
+            }
+        }
+        if !comments.is_empty() {
+            out.edits.push(Edit::insert(
+                comment_block_start(text, layer.span.start),
+                comments,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The tracked pins of the file's RUN layers: the comment lines above each instruction, paired in
+/// order with the commits of its pinned sources. A layer whose comments and pins do not pair up is
+/// reported by its line.
+pub fn tracked_pins(analysis: &Analysis<'_>) -> (Vec<TrackedPin>, Vec<String>) {
+    let text = &analysis.file.text;
+    let mut pins = Vec::new();
+    let mut problems = Vec::new();
+    for layer in &analysis.layers {
+        let comments = track_comments(text, layer.span.start);
+        if comments.is_empty() {
+            continue;
+        }
+        let mut shas = Vec::new();
+        let mut from = layer.span.start;
+        for source in layer.sources.iter().filter(|s| {
+            s.reference
+                .as_deref()
+                .is_some_and(|r| is_sha(r) && !s.ref_from_variable)
+        }) {
+            let sha = source.reference.as_deref().unwrap_or_default();
+            let Some(at) = text[from..layer.span.end].find(sha) else {
+                continue;
+            };
+            let range = from + at..from + at + sha.len();
+            from = range.end;
+            shas.push((range, source));
+        }
+        if shas.len() != comments.len() {
+            let line = analysis.file.position(layer.span.start).line;
+            problems.push(format!(
+                "{}:{line}: {} tracking comment(s) but {} pinned remote(s): fix the comments by hand",
+                analysis.file.display,
+                comments.len(),
+                shas.len()
+            ));
+            continue;
+        }
+        for ((comment, tracked), (sha, source)) in comments.into_iter().zip(shas) {
+            pins.push(TrackedPin {
+                sha,
+                tracked,
+                comment,
+                source: source.clone(),
+            });
+        }
+    }
+    (pins, problems)
+}
+
+/// The text with every tracked pin back at the ref it tracks, the comments removed.
+pub fn unpin_text(text: &str, pins: &[TrackedPin]) -> String {
+    let mut edits = Vec::new();
+    for pin in pins {
+        edits.push(Edit {
+            range: pin.comment.clone(),
+            content: String::new(),
+        });
+        edits.push(unpin_sha(text, pin.sha.clone(), &pin.tracked));
+    }
+    apply_edits(text, &edits)
+}
+
+/// Whether `s` is a full commit id.
+pub fn is_sha(s: &str) -> bool {
+    matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The start of the run of comment lines directly above the instruction at `start` (the instruction's
+/// line start when there is none), so that `# hadolint ignore=` and suppressions stay next to it.
+fn comment_block_start(text: &str, start: usize) -> usize {
+    let mut at = line_start(text, start);
+    while at > 0 {
+        let prev = line_start(text, at - 1);
+        if !text[prev..at].trim_start().starts_with('#') {
+            break;
+        }
+        at = prev;
+    }
+    at
+}
+
+/// The tracking comments above the instruction at `start`, in order: each line's range and its ref.
+fn track_comments(text: &str, start: usize) -> Vec<(std::ops::Range<usize>, String)> {
+    let first = comment_block_start(text, start);
+    let end = line_start(text, start);
+    let mut found = Vec::new();
+    let mut at = first;
+    while at < end {
+        let next = text[at..end].find('\n').map_or(end, |i| at + i + 1);
+        let line = text[at..next].trim();
+        if let Some(tracked) = line.strip_prefix(TRACK.trim_end()) {
+            let tracked = tracked.trim();
+            if !tracked.is_empty() && !tracked.contains(char::is_whitespace) {
+                found.push((at..next, tracked.to_string()));
+            }
+        }
+        at = next;
+    }
+    found
+}
+
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+fn indent_of(text: &str, at: usize) -> String {
+    let start = line_start(text, at);
+    text[start..at]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,233 @@
+//! `cachebust pin|update|unpin [PATH…]` over files: read, plan, resolve with the resolver `bust`
+//! uses (one timeout, credentials from the environment, never printed), write atomically.
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{plan_pins, tracked_pins, unpin_text, TrackedPin, Unresolved, DEFAULT_REF};
+use crate::bust::redact::{redact_text, redact_url};
+use crate::bust::resolve::ls_remote;
+use crate::bust::target::{plan, Plan};
+use crate::checks::Analysis;
+use crate::detect::refs::classify;
+use crate::detect::RemoteSource;
+use crate::discover::discover;
+use crate::finding::Edit;
+use crate::fix::{apply_edits, write_atomically};
+use crate::model::build_dockerfile;
+use crate::parse::dockerfile::parse_dockerfile;
+use crate::report::render_diff;
+use crate::settings::Settings;
+use crate::source::{display_path, SourceFile};
+
+/// What to do to the pins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Pin,
+    Update,
+    Unpin,
+}
+
+/// How a run writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub action: Action,
+    /// Write nothing; print what is behind (update) and exit 1 when anything would change.
+    pub check: bool,
+    /// Write nothing; print the diff.
+    pub diff: bool,
+    /// Exit 1 when a remote cannot be pinned.
+    pub strict: bool,
+    pub timeout: Duration,
+}
+
+/// Runs the action over `paths`; exit 0, 1 (`--check` with pins behind, `--strict` with remotes left
+/// unpinned) or 2 (a file or a remote could not be read: nothing is written then).
+pub fn run(paths: &[PathBuf], options: &Options) -> u8 {
+    let settings = Settings::default();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (files, walk_errors) = discover(paths);
+    let mut failed = !walk_errors.is_empty();
+    for e in &walk_errors {
+        eprintln!("error: {}: {}", e.path.display(), e.message);
+    }
+    let mut writes = Vec::new();
+    let mut behind = false;
+    let mut skipped = false;
+    for path in files {
+        let display = display_path(&path, &cwd);
+        let Ok(text) = crate::source::read_file(&path).map(String::from_utf8) else {
+            eprintln!("error: {display}: cannot read");
+            failed = true;
+            continue;
+        };
+        let Ok(text) = text else {
+            eprintln!("error: {display}: not UTF-8, left alone");
+            failed = true;
+            continue;
+        };
+        let file = SourceFile::new(path.clone(), display.clone(), text);
+        let Ok(ast) = parse_dockerfile(&file) else {
+            eprintln!("error: {display}: does not parse (`cachebust check` shows why)");
+            failed = true;
+            continue;
+        };
+        let analysis = Analysis::new(&file, build_dockerfile(&file, &ast), &settings);
+        let result = match options.action {
+            Action::Pin => pin_file(&analysis, options, &mut skipped),
+            Action::Update => update_file(&analysis, options, &mut behind),
+            Action::Unpin => unpin_file(&analysis),
+        };
+        match result {
+            Ok(new) if new != file.text => writes.push((file.clone(), new)),
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: {}", redact_text(&e, &[]));
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        eprintln!("cachebust: nothing written");
+        return 2;
+    }
+    for (file, new) in &writes {
+        if options.diff {
+            print!(
+                "{}",
+                redact_text(&render_diff(&file.display, &file.text, new, false), &[])
+            );
+        } else if !options.check {
+            if let Err(e) = write_atomically(&file.path, file.text.as_bytes(), new) {
+                eprintln!("error: {}: cannot write: {e}", file.display);
+                return 2;
+            }
+        }
+    }
+    let changed = !writes.is_empty() && (options.check || options.diff);
+    u8::from((options.check && changed) || behind || (options.strict && skipped))
+}
+
+/// The current commit of `source`'s ref (`tracked` in its place, when given).
+fn resolve(
+    source: &RemoteSource,
+    tracked: Option<&str>,
+    timeout: Duration,
+) -> Result<String, String> {
+    let mut source = source.clone();
+    if let Some(tracked) = tracked {
+        source.kind = classify(tracked);
+        source.reference = (tracked != DEFAULT_REF).then(|| tracked.to_string());
+        if source.reference.is_none() {
+            source.kind = crate::detect::refs::RefKind::Default;
+        }
+    }
+    let env = |name: &str| std::env::var(name).ok();
+    let shown = redact_url(&source.url);
+    let planned = plan(&source, &env)
+        .map_err(|missing| format!("{shown}: needs {} from the environment", missing.join(", ")))?;
+    match planned.plan {
+        Plan::Ask(target) => ls_remote(&target, timeout)
+            .map(|r| r.commit)
+            .map_err(|why| redact_text(&format!("{shown}: {why}"), &planned.secrets)),
+        Plan::Pinned(sha) => Ok(sha),
+        Plan::Cannot(why) => Err(format!("{shown}: {why}")),
+    }
+}
+
+fn pin_file(
+    analysis: &Analysis<'_>,
+    options: &Options,
+    skipped: &mut bool,
+) -> Result<String, String> {
+    let file = analysis.file;
+    let resolver = |source: &RemoteSource| {
+        resolve(source, None, options.timeout).map_err(|e| {
+            let line = file.position(source.command.start).line;
+            format!("{}:{line}: cannot resolve {e}", file.display)
+        })
+    };
+    // A remote git cannot name (`@latest`, a Go module) is listed, not an error.
+    let pinning = plan_pins(analysis, &mut |s| match resolver(s) {
+        Ok(sha) => Ok(sha),
+        Err(e) if cannot_plan(s) => Err(Unresolved::Cannot(e)),
+        Err(e) => Err(Unresolved::Failed(e)),
+    })?;
+    for (source, tracked, sha) in &pinning.pinned {
+        let line = file.position(source.command.start).line;
+        eprintln!(
+            "{}:{line}: pinned {} {tracked} -> {}",
+            file.display,
+            redact_url(&source.url),
+            &sha[..12]
+        );
+    }
+    for (source, why) in &pinning.skipped {
+        *skipped = true;
+        let line = file.position(source.command.start).line;
+        eprintln!(
+            "{}:{line}: not pinned {}: {why}",
+            file.display,
+            redact_url(&source.url)
+        );
+    }
+    Ok(apply_edits(&file.text, &pinning.edits))
+}
+
+/// Whether git cannot name this source's state at all (so `pin` lists it instead of failing).
+fn cannot_plan(source: &RemoteSource) -> bool {
+    matches!(
+        plan(source, &|_| None),
+        Ok(crate::bust::target::Planned {
+            plan: Plan::Cannot(_),
+            ..
+        })
+    )
+}
+
+fn update_file(
+    analysis: &Analysis<'_>,
+    options: &Options,
+    behind: &mut bool,
+) -> Result<String, String> {
+    let file = analysis.file;
+    let (pins, problems) = tracked_pins(analysis);
+    if let Some(problem) = problems.first() {
+        return Err(problem.clone());
+    }
+    let mut edits = Vec::new();
+    for TrackedPin {
+        sha,
+        tracked,
+        source,
+        ..
+    } in &pins
+    {
+        let line = file.position(sha.start).line;
+        let new = resolve(source, Some(tracked), options.timeout)
+            .map_err(|e| format!("{}:{line}: cannot resolve {e}", file.display))?;
+        let old = &file.text[sha.clone()];
+        if new != old {
+            eprintln!(
+                "{}:{line}: {} {tracked}: {} -> {}",
+                file.display,
+                redact_url(&source.url),
+                &old[..12],
+                &new[..12]
+            );
+            *behind |= options.check;
+            edits.push(Edit {
+                range: sha.clone(),
+                content: new,
+            });
+        }
+    }
+    Ok(apply_edits(&file.text, &edits))
+}
+
+fn unpin_file(analysis: &Analysis<'_>) -> Result<String, String> {
+    let (pins, problems) = tracked_pins(analysis);
+    if let Some(problem) = problems.first() {
+        return Err(problem.clone());
+    }
+    Ok(unpin_text(&analysis.file.text, &pins))
+}

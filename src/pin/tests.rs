@@ -1,0 +1,115 @@
+use super::*;
+use crate::model::build_dockerfile;
+use crate::parse::dockerfile::parse_dockerfile;
+use crate::settings::Settings;
+use crate::source::SourceFile;
+
+const SHA: &str = "3f2a1e0b9d8a7c6b5a4f3e2d1c0b9a8f7e6d5c4b";
+
+fn with_analysis<T>(text: &str, f: impl FnOnce(&Analysis<'_>) -> T) -> T {
+    let file = SourceFile::new("Dockerfile".into(), "Dockerfile".into(), text.to_string());
+    let ast = parse_dockerfile(&file).expect("parses");
+    let settings = Settings::default();
+    let analysis = Analysis::new(&file, build_dockerfile(&file, &ast), &settings);
+    f(&analysis)
+}
+
+fn pin(text: &str) -> String {
+    with_analysis(text, |a| {
+        let pinning = plan_pins(a, &mut |_| Ok(SHA.to_string())).unwrap();
+        apply_edits(text, &pinning.edits)
+    })
+}
+
+fn unpin(text: &str) -> String {
+    with_analysis(text, |a| {
+        let (pins, problems) = tracked_pins(a);
+        assert!(problems.is_empty(), "{problems:?}");
+        unpin_text(text, &pins)
+    })
+}
+
+const FORMS: &[(&str, &str)] = &[
+    (
+        "RUN git clone -b main https://h/acme/toolkit.git /src\n",
+        "# cachebust: track main\nRUN git clone -b main https://h/acme/toolkit.git /src && git -C /src checkout SHA\n",
+    ),
+    (
+        "RUN git clone --depth 1 https://h/acme/toolkit.git /src && make -C /src\n",
+        "# cachebust: track HEAD\nRUN git clone --depth 1 https://h/acme/toolkit.git /src && git -C /src fetch --depth 1 origin SHA && git -C /src checkout FETCH_HEAD && make -C /src\n",
+    ),
+    (
+        "RUN pip install git+https://h/acme/lib.git@dev#egg=lib\n",
+        "# cachebust: track dev\nRUN pip install git+https://h/acme/lib.git@SHA#egg=lib\n",
+    ),
+    (
+        "RUN pip install \"git+https://h/acme/lib.git\"\n",
+        "# cachebust: track HEAD\nRUN pip install \"git+https://h/acme/lib.git@SHA\"\n",
+    ),
+    (
+        "RUN npm install github:acme/ui#main\n",
+        "# cachebust: track main\nRUN npm install github:acme/ui#SHA\n",
+    ),
+    (
+        "RUN curl -fsSL https://github.com/acme/t/archive/refs/heads/main.tar.gz | tar xz\n",
+        "# cachebust: track refs/heads/main\nRUN curl -fsSL https://github.com/acme/t/archive/SHA.tar.gz | tar xz\n",
+    ),
+    (
+        "RUN curl -fsSLO https://raw.githubusercontent.com/acme/t/main/install.sh\n",
+        "# cachebust: track main\nRUN curl -fsSLO https://raw.githubusercontent.com/acme/t/SHA/install.sh\n",
+    ),
+];
+
+/// Every form gets its pinned spelling, comes back byte for byte with `unpin`, and pinning the pinned
+/// file changes nothing (it has no mutable remote left).
+#[test]
+fn every_form_pins_and_unpins() {
+    for (before, pinned) in FORMS {
+        let before = format!("FROM debian:bookworm\n# hadolint ignore=DL3008\n{before}");
+        let pinned = format!("FROM debian:bookworm\n{}", pinned.replace("SHA", SHA)).replacen(
+            "# cachebust: track",
+            "# cachebust: track",
+            1,
+        );
+        let got = pin(&before);
+        // The tracking comment goes above the run of comments, so a hadolint pragma stays next to its RUN.
+        let expected = {
+            let (first, rest) = pinned.split_once('\n').unwrap();
+            let (comment, run) = rest.split_once('\n').unwrap();
+            format!("{first}\n{comment}\n# hadolint ignore=DL3008\n{run}")
+        };
+        assert_eq!(got, expected, "pin of {before}");
+        assert_eq!(pin(&got), got, "pin twice");
+        assert_eq!(unpin(&got), before, "unpin of {got}");
+    }
+}
+
+#[test]
+fn two_pins_in_one_run_pair_in_order() {
+    let before = "FROM a\nRUN git clone -b release https://h/o/a.git /a \\\n && pip install git+https://h/o/b.git@dev\n";
+    let got = pin(before);
+    assert!(
+        got.starts_with("FROM a\n# cachebust: track release\n# cachebust: track dev\nRUN"),
+        "{got}"
+    );
+    assert_eq!(unpin(&got), before);
+}
+
+#[test]
+fn what_cannot_be_pinned_is_listed() {
+    let text = "FROM a\nARG REF=main\nRUN pip install git+https://h/o/b.git@${REF}\nRUN go install example.com/x@latest\n";
+    with_analysis(text, |a| {
+        let pinning = plan_pins(a, &mut |_| Err(Unresolved::Cannot("latest".into()))).unwrap();
+        // The arg-fed ref is skipped before any remote is asked; `@latest` is listed.
+        assert!(pinning.edits.is_empty());
+        assert_eq!(pinning.skipped.len(), 2);
+        let failed = plan_pins(a, &mut |_| Err(Unresolved::Failed("unreachable".into())));
+        assert_eq!(failed.unwrap_err(), "unreachable");
+    });
+    let text = "FROM a\nARG REF=main\nRUN pip install git+https://h/o/b.git@${REF}\n";
+    with_analysis(text, |a| {
+        let pinning = plan_pins(a, &mut |_| Ok(SHA.into())).unwrap();
+        assert!(pinning.edits.is_empty());
+        assert_eq!(pinning.skipped.len(), 1);
+    });
+}

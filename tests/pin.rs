@@ -1,0 +1,80 @@
+//! `cachebust pin`, `update` and `unpin` against bare repositories served by `git daemon` on
+//! 127.0.0.1, through the real binary. Never the internet.
+use std::path::Path;
+
+#[path = "bust/remotes.rs"]
+mod remotes;
+use remotes::{Remote, Server};
+
+mod common;
+use common::{cachebust, stderr};
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn pin_update_and_unpin_follow_the_tracked_branch() {
+    let server = Server::start();
+    let dir = server.dir.path();
+    let mut toolkit = Remote::new(&server, "toolkit");
+    let before = format!(
+        "FROM alpine\nRUN git clone -b main {} /src && make -C /src\n",
+        toolkit.url()
+    );
+    let dockerfile = dir.join("Dockerfile");
+    std::fs::write(&dockerfile, &before).unwrap();
+
+    let pinned = cachebust(dir, &["pin", "Dockerfile"]);
+    assert_eq!(pinned.status.code(), Some(0), "{}", stderr(&pinned));
+    let first = toolkit.head("main");
+    let expected = format!(
+        "FROM alpine\n# cachebust: track main\nRUN git clone -b main {} /src && git -C /src checkout {first} && make -C /src\n",
+        toolkit.url()
+    );
+    assert_eq!(read(&dockerfile), expected);
+    let check = cachebust(dir, &["check", "Dockerfile"]);
+    assert_eq!(check.status.code(), Some(0), "a tracked pin is not CB001");
+
+    let again = cachebust(dir, &["update", "--check", "Dockerfile"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+
+    toolkit.commit("dev");
+    let other = cachebust(dir, &["update", "--check", "Dockerfile"]);
+    assert_eq!(other.status.code(), Some(0), "another branch moved");
+
+    let new = toolkit.commit("main");
+    let behind = cachebust(dir, &["update", "--check", "Dockerfile"]);
+    assert_eq!(behind.status.code(), Some(1));
+    assert!(stderr(&behind).contains(&format!("main: {} -> {}", &first[..12], &new[..12])));
+    assert_eq!(read(&dockerfile), expected, "--check writes nothing");
+
+    let updated = cachebust(dir, &["update", "Dockerfile"]);
+    assert_eq!(updated.status.code(), Some(0), "{}", stderr(&updated));
+    assert_eq!(read(&dockerfile), expected.replace(&first, &new));
+
+    let unpinned = cachebust(dir, &["unpin", "Dockerfile"]);
+    assert_eq!(unpinned.status.code(), Some(0), "{}", stderr(&unpinned));
+    assert_eq!(read(&dockerfile), before);
+}
+
+#[test]
+fn an_unreachable_remote_is_named_and_nothing_is_written() {
+    let server = Server::start();
+    let dir = server.dir.path();
+    let toolkit = Remote::new(&server, "toolkit");
+    let text = format!(
+        "FROM alpine\nRUN git clone -b main {} /src\nRUN pip install git+git://127.0.0.1:1/gone.git@main\n",
+        toolkit.url()
+    );
+    let dockerfile = dir.join("Dockerfile");
+    std::fs::write(&dockerfile, &text).unwrap();
+    let out = cachebust(dir, &["pin", "--timeout", "5", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("127.0.0.1:1/gone.git"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(&dockerfile), text);
+}
