@@ -449,6 +449,7 @@ main() {
     step4_global_arg
     step5_fact2 buildkit
     step5_fact2 classic
+    CACHEBUST="$CACHEBUST" bash "$E2E_DIR/podman.sh" || fail "the Podman/Buildah section (tests/e2e/podman.sh) failed"
 
     say ""
     say "e2e finished in $((SECONDS - started))s"
