@@ -18,6 +18,9 @@ pub struct Rule {
     #[serde(default)]
     pub fix_title: Option<String>,
     pub fix_safety: String,
+    /// Where Podman/Buildah differ from Docker for this rule, as measured by tests/e2e/podman.sh.
+    #[serde(default)]
+    pub engines: Option<String>,
     #[serde(default, rename = "example")]
     pub examples: Vec<Example>,
 }
@@ -118,6 +121,9 @@ pub fn render_rule(rule: &Rule) -> String {
         let _ = writeln!(out, "## Fix\n{title}\n");
     }
     let _ = write!(out, "## Fix safety\n{}\n", rule.fix_safety.trim_end());
+    if let Some(engines) = &rule.engines {
+        let _ = write!(out, "\n## Engines\n{}\n", engines.trim_end());
+    }
     for example in &rule.examples {
         let kind = match example.kind {
             ExampleKind::Bad => "Bad",

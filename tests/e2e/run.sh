@@ -452,6 +452,7 @@ main() {
     step5_fact2 buildkit
     step5_fact2 classic
     step_image
+    CACHEBUST="$CACHEBUST" bash "$E2E_DIR/podman.sh" || fail "the Podman/Buildah section (tests/e2e/podman.sh) failed"
 
     say ""
     say "e2e finished in $((SECONDS - started))s"
