@@ -101,6 +101,9 @@ pub struct SourceFile {
     pub display: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// A same-length rewrite of `text` that `parse::dockerfile` hands its parser crate when the crate
+    /// rejects what Docker accepts (a heredoc after the first word); kept here so the tree may borrow it.
+    pub(crate) parse_text: std::sync::OnceLock<String>,
 }
 
 /// A 1-based line and column (columns count characters, not bytes).
@@ -120,6 +123,7 @@ impl SourceFile {
             display,
             text,
             line_starts,
+            parse_text: std::sync::OnceLock::new(),
         }
     }
 

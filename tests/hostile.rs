@@ -1276,4 +1276,52 @@ fn config_errors_speak_of_lists_tables_and_keys() {
         "{}",
         stdout(&out)
     );
+// ---- h-scale: parser and compose edge cases --------------------------------------------------------
+
+#[test]
+fn a_heredoc_after_the_first_word_is_parsed_and_the_file_checked() {
+    let dir = tree();
+    let text = "FROM alpine\nRUN python3 <<EOF\nprint(1)\nEOF\nRUN bash <<'EOF'\ngit clone -b main https://github.com/acme/x.git /x\nEOF\nRUN git clone -b main https://github.com/acme/y.git /y\n";
+    write(dir.path(), "a/Dockerfile", text.as_bytes());
+    let out = check(dir.path(), &["a"]);
+    let shown = stdout(&out);
+    assert!(!shown.contains("CB000"), "{shown}");
+    assert!(shown.contains("a/Dockerfile:6:1: CB001"), "{shown}");
+    assert!(shown.contains("a/Dockerfile:8:5: CB001"), "{shown}");
+    let fixed = command(dir.path(), &["check", "--isolated", "--fix", "a"])
+        .output()
+        .unwrap();
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    let after = std::fs::read_to_string(dir.path().join("a/Dockerfile")).unwrap();
+    assert!(
+        after.contains("RUN python3 <<EOF\nprint(1)\nEOF\n"),
+        "{after}"
+    );
+    assert!(after.contains("ARG CACHE_BUST"), "{after}");
+    let again = command(dir.path(), &["check", "--isolated", "--fix", "a"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let twice = std::fs::read_to_string(dir.path().join("a/Dockerfile")).unwrap();
+    assert_eq!(twice, after);
+}
+
+#[test]
+fn an_empty_compose_target_builds_the_last_stage() {
+    let dir = tree();
+    write(
+        dir.path(),
+        "c/Dockerfile",
+        b"FROM alpine AS base\nFROM base\nARG CACHE_BUST\nRUN git clone -b main https://github.com/acme/c.git /c\n",
+    );
+    write(
+        dir.path(),
+        "c/compose.yaml",
+        b"services:\n  a:\n    build:\n      context: .\n      target: ''\n",
+    );
+    let out = check(dir.path(), &["c"]);
+    let shown = stdout(&out);
+    assert!(!shown.contains("CB000"), "{shown}");
+    // The last stage declares the bust arg and compose does not pass it: its CB004, not a CB000.
+    assert_eq!(shown.matches("CB004").count(), 1, "{shown}");
 }

@@ -136,7 +136,8 @@ fn check_build(
     };
     let target = match merged.field(|b| b.target) {
         Some(node) => match resolve(run.env, Some(node), "") {
-            Some(target) => Some(target),
+            // Compose omits an empty target (`target: ''`, or `${T}` with T unset): the last stage.
+            Some(target) => Some(target).filter(|t| !t.is_empty()),
             None => return,
         },
         None => None,

@@ -364,7 +364,10 @@ fn shell_kind(executable: &str) -> ShellKind {
 /// Whether the command of a heredoc `RUN` feeds the body to a shell (`RUN <<EOF`, `RUN <<EOF bash -e`),
 /// as opposed to writing it to a file (`RUN <<EOF cat > /etc/app.conf`).
 fn is_script_runner(command: &str) -> bool {
-    let mut words = command.split_whitespace();
+    // `bash <<EOF` (the heredoc after the first word): the words before the marker name the program.
+    let mut words = command
+        .split_whitespace()
+        .take_while(|w| !w.starts_with("<<"));
     match words.next() {
         None => true,
         Some(program) => {

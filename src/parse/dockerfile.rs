@@ -21,7 +21,14 @@ pub fn parse_dockerfile(
     let text = &file.text[bom..];
     // The crate strips one byte order mark itself, as Docker does. Handed `text`, it would strip a
     // second one and every span would be 3 bytes off (a fix written in the middle of a line).
-    parse_dockerfile::parse(&file.text).map_err(|error| {
+    let error = match parse_dockerfile::parse(&file.text) {
+        Ok(ast) => return Ok(ast),
+        Err(error) => error,
+    };
+    if let Some(ast) = parse_with_late_heredocs(file) {
+        return Ok(ast);
+    }
+    Err({
         // The crate reports `… at line L column C`; its Debug form carries the bare message.
         let shown = error.to_string();
         let (message, line, column) = split_position(&shown);
@@ -43,6 +50,123 @@ pub fn parse_dockerfile(
             },
         }
     })
+}
+
+/// Parses a file whose `RUN` opens its heredoc after the first word (`RUN python3 <<EOF`, BuildKit's own
+/// example). parse-dockerfile 0.1 only reads a heredoc that starts the arguments (its own TODO says so),
+/// so it is handed a same-length copy with each such marker moved to the front (`<<EOF python3`); each
+/// rewritten `RUN`'s arguments then get back their original span and text. Bodies keep their bytes.
+fn parse_with_late_heredocs(file: &SourceFile) -> Option<parse_dockerfile::Dockerfile<'_>> {
+    let bom = file.bom_len();
+    let (text, moved) = front_heredocs(&file.text)?;
+    let text = file.parse_text.get_or_init(|| text);
+    let mut ast = parse_dockerfile::parse(text).ok()?;
+    for instruction in &mut ast.instructions {
+        let parse_dockerfile::Instruction::Run(run) = instruction else {
+            continue;
+        };
+        let parse_dockerfile::Command::Shell(arguments) = &mut run.arguments else {
+            continue;
+        };
+        // The rewritten arguments start inside the original range (after the moved marker).
+        let at = arguments.span.start + bom;
+        let i = moved.partition_point(|r| r.end < at);
+        if let Some(range) = moved.get(i).filter(|r| r.start <= at) {
+            arguments.value = &file.text[range.clone()];
+            arguments.span = range.start - bom..range.end - bom;
+        }
+    }
+    Some(ast)
+}
+
+/// `text` with the heredoc marker of every `RUN` that has exactly one, not first, moved to the front of
+/// its arguments, and the arguments' original ranges (in `text`); `None` when there is none to move.
+fn front_heredocs(text: &str) -> Option<(String, Vec<Range<usize>>)> {
+    let mut out = text.as_bytes().to_vec();
+    let mut moved = Vec::new();
+    let mut continued = false;
+    let mut body_end: Option<String> = None;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let at = start;
+        start += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        if let Some(delimiter) = &body_end {
+            if content.trim_start_matches('\t') == delimiter {
+                body_end = None;
+            }
+            continue;
+        }
+        let was_continued = continued;
+        continued = content.trim_end().ends_with(['\\', '`']);
+        if was_continued || continued {
+            continue;
+        }
+        let Some((args, marker)) = late_marker(content) else {
+            continue;
+        };
+        let content = content.trim_end();
+        let before = content[args..marker.start].trim_end();
+        let mut rewritten = String::with_capacity(content.len() - args);
+        rewritten.push_str(&content[marker.clone()]);
+        rewritten.push(' ');
+        rewritten.push_str(before);
+        let pad = (content.len() - args) - rewritten.len() - (content.len() - marker.end);
+        rewritten.extend(std::iter::repeat_n(' ', pad));
+        rewritten.push_str(&content[marker.end..]);
+        out[at + args..at + content.len()].copy_from_slice(rewritten.as_bytes());
+        moved.push(at + args..at + content.len());
+        body_end = Some(
+            content[marker.start + 2..marker.end]
+                .trim_start_matches('-')
+                .trim_matches(['"', '\''])
+                .to_string(),
+        );
+    }
+    // Only ASCII bytes moved within a line, so the copy is still UTF-8.
+    (!moved.is_empty()).then(|| {
+        (
+            String::from_utf8(out).expect("bytes moved within ASCII"),
+            moved,
+        )
+    })
+}
+
+/// In a `RUN` line, where its arguments start and the range of its one heredoc marker, when that marker
+/// is not the first word (`RUN --mount=… python3 <<"EOF" > out`).
+fn late_marker(line: &str) -> Option<(usize, Range<usize>)> {
+    let trimmed = line.trim_start();
+    let keyword = line.len() - trimmed.len();
+    if !trimmed.get(..3)?.eq_ignore_ascii_case("RUN") || !trimmed[3..].starts_with([' ', '\t']) {
+        return None;
+    }
+    let mut args = keyword + 3;
+    loop {
+        let rest = &line[args..];
+        let word = rest.trim_start();
+        args += rest.len() - word.len();
+        if !word.starts_with("--") {
+            break;
+        }
+        args += word.find(char::is_whitespace).unwrap_or(word.len());
+    }
+    if line[args..].starts_with("<<") {
+        return None;
+    }
+    let mut markers = line[args..].match_indices("<<").filter_map(|(i, _)| {
+        let i = args + i;
+        let after = line[i + 2..]
+            .trim_start_matches('-')
+            .trim_start_matches(['"', '\'']);
+        let opens = line[..i].ends_with([' ', '\t'])
+            && after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+        let end = line[i..]
+            .find(char::is_whitespace)
+            .map_or(line.len(), |n| i + n);
+        opens.then_some(i..end)
+    });
+    let marker = markers.next()?;
+    markers.next().is_none().then_some((args, marker))
 }
 
 /// Splits `msg at line L column C` into its parts (line and column 1-based; 1:1 when absent).
