@@ -1276,6 +1276,8 @@ fn config_errors_speak_of_lists_tables_and_keys() {
         "{}",
         stdout(&out)
     );
+}
+
 // ---- h-scale: parser and compose edge cases --------------------------------------------------------
 
 #[test]
