@@ -78,3 +78,33 @@ fn an_unreachable_remote_is_named_and_nothing_is_written() {
     );
     assert_eq!(read(&dockerfile), text);
 }
+
+#[test]
+fn cargo_install_pins_as_rev_and_unpins_byte_for_byte() {
+    let server = Server::start();
+    let dir = server.dir.path();
+    let tool = Remote::new(&server, "tool");
+    let before = format!(
+        "FROM rust:1\nRUN cargo install --git {} --branch main tool\n",
+        tool.url()
+    );
+    let dockerfile = dir.join("Dockerfile");
+    std::fs::write(&dockerfile, &before).unwrap();
+    let pinned = cachebust(dir, &["pin", "Dockerfile"]);
+    assert_eq!(pinned.status.code(), Some(0), "{}", stderr(&pinned));
+    let head = tool.head("main");
+    assert_eq!(
+        read(&dockerfile),
+        format!(
+            "FROM rust:1\n# cachebust: track main\nRUN cargo install --git {} --rev {head} tool\n",
+            tool.url()
+        )
+    );
+    assert_eq!(
+        cachebust(dir, &["check", "Dockerfile"]).status.code(),
+        Some(0)
+    );
+    let unpinned = cachebust(dir, &["unpin", "Dockerfile"]);
+    assert_eq!(unpinned.status.code(), Some(0), "{}", stderr(&unpinned));
+    assert_eq!(read(&dockerfile), before);
+}

@@ -34,6 +34,9 @@ pub fn pin_source(
         let edit = Edit::insert(source.command.end, clone_suffix(dir, sha, shallow));
         return Ok((vec![edit], tracked));
     }
+    if let Some(option) = commit_option(&source.tool) {
+        return pin_by_option(text, source, option, sha).map(|edit| (vec![edit], tracked));
+    }
     let word = source.url_span.clone();
     let written = &text[word.clone()];
     if let Some(reference) = &source.reference {
@@ -57,9 +60,64 @@ pub fn pin_source(
     ))
 }
 
+/// The option that names a commit, for tools whose ref is an option's value rather than part of the
+/// URL (`cargo install --git URL --branch main` pins as `--rev <sha>`).
+fn commit_option(tool: &str) -> Option<&'static str> {
+    (tool == "cargo install").then_some("--rev")
+}
+
+/// `--branch REF` (or `--branch=REF`) becomes `--rev <sha>` with the same separator; with no ref
+/// option, ` --rev <sha>` follows the URL. A tag is left alone: unpin could not tell it from a branch.
+fn pin_by_option(
+    text: &str,
+    source: &RemoteSource,
+    option: &str,
+    sha: &str,
+) -> Result<Edit, String> {
+    let command = &text[source.command.clone()];
+    let Some(reference) = &source.reference else {
+        let mut end = source.url_span.end;
+        while text[end..].starts_with(['"', '\'']) {
+            end += 1;
+        }
+        return Ok(Edit::insert(end, format!(" {option} {sha}")));
+    };
+    for (at, _) in command.match_indices("--branch") {
+        let rest = &command[at + "--branch".len()..];
+        let Some(sep) = rest.chars().next().filter(|c| *c == ' ' || *c == '=') else {
+            continue;
+        };
+        if at > 0 && !command[..at].ends_with(char::is_whitespace) {
+            continue;
+        }
+        let value = rest[1..]
+            .split(char::is_whitespace)
+            .next()
+            .unwrap_or_default();
+        if value != reference {
+            continue;
+        }
+        let start = source.command.start + at;
+        let end = start + "--branch".len() + 1 + value.len();
+        return Ok(edit(start..end, &format!("{option}{sep}{sha}")));
+    }
+    Err("the ref is not a `--branch` written in the command; pin it by hand".into())
+}
+
 /// The edit that puts the ref `tracked` back where the pin at `sha` is.
 pub fn unpin_sha(text: &str, sha: Range<usize>, tracked: &str) -> Edit {
     let before = &text[..sha.start];
+    if let Some(start) = ["--rev ", "--rev="]
+        .iter()
+        .find_map(|o| before.strip_suffix(o).map(str::len))
+    {
+        let sep = &text[sha.start - 1..sha.start];
+        return if tracked == DEFAULT_REF && before[..start].ends_with(' ') {
+            edit(start - 1..sha.end, "")
+        } else {
+            edit(start..sha.end, &format!("--branch{sep}{tracked}"))
+        };
+    }
     if let Some(start) = before.rfind(" && git -C ") {
         let dir = text[start + 11..].split(' ').next().unwrap_or_default();
         let written = &text[sha.clone()];

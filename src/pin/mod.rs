@@ -8,7 +8,8 @@
 //! (`--depth`), `&& git -C DIR fetch --depth 1 origin <sha> && git -C DIR checkout FETCH_HEAD`, which
 //! every git has (`clone --revision` needs git 2.49, newer than the git of Debian bookworm or Ubuntu
 //! 24.04); a URL's ref (`@main`, `#main`, `/archive/refs/heads/main`, `/o/r/main/x`) is replaced by the
-//! commit, and a URL without one gets `@<sha>` (pip) or `#<sha>` (npm).
+//! commit, and a URL without one gets `@<sha>` (pip) or `#<sha>` (npm); `cargo install --branch B` becomes
+//! `--rev <sha>`.
 use crate::checks::Analysis;
 use crate::detect::RemoteSource;
 use crate::finding::Edit;

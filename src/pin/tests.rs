@@ -58,6 +58,18 @@ const FORMS: &[(&str, &str)] = &[
         "RUN curl -fsSLO https://raw.githubusercontent.com/acme/t/main/install.sh\n",
         "# cachebust: track main\nRUN curl -fsSLO https://raw.githubusercontent.com/acme/t/SHA/install.sh\n",
     ),
+    (
+        "RUN cargo install --git https://h/acme/tool.git --branch main tool\n",
+        "# cachebust: track main\nRUN cargo install --git https://h/acme/tool.git --rev SHA tool\n",
+    ),
+    (
+        "RUN cargo install --locked --branch=dev --git=https://h/acme/tool.git\n",
+        "# cachebust: track dev\nRUN cargo install --locked --rev=SHA --git=https://h/acme/tool.git\n",
+    ),
+    (
+        "RUN cargo install --git \"https://h/acme/tool.git\" tool\n",
+        "# cachebust: track HEAD\nRUN cargo install --git \"https://h/acme/tool.git\" --rev SHA tool\n",
+    ),
 ];
 
 /// Every form gets its pinned spelling, comes back byte for byte with `unpin`, and pinning the pinned
