@@ -125,3 +125,47 @@ fn what_cannot_be_pinned_is_listed() {
         assert_eq!(pinning.skipped.len(), 1);
     });
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    /// Lines that are not remotes: comments, pragmas, other instructions, a continued RUN.
+    const FILLER: &[&str] = &[
+        "# a comment\n",
+        "# hadolint ignore=DL3003\n",
+        "\n",
+        "ENV A=1\n",
+        "COPY . /app\n",
+        "RUN echo hi \\\n && true\n",
+        "WORKDIR /src\n",
+    ];
+
+    fn dockerfile() -> impl Strategy<Value = String> {
+        let line = prop_oneof![
+            select(FORMS.iter().map(|(before, _)| *before).collect::<Vec<_>>()),
+            select(FILLER.to_vec()),
+        ];
+        (proptest::collection::vec(line, 0..8), any::<bool>()).prop_map(|(lines, crlf)| {
+            let text = format!("FROM debian:bookworm\n{}", lines.concat());
+            if crlf {
+                text.replace('\n', "\r\n")
+            } else {
+                text
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// `unpin` after `pin` gives the original bytes back, and a pinned file pins to itself.
+        #[test]
+        fn pin_then_unpin_is_the_identity(text in dockerfile()) {
+            let pinned = pin(&text);
+            prop_assert_eq!(&pin(&pinned), &pinned, "pin twice");
+            prop_assert_eq!(unpin(&pinned), text);
+        }
+    }
+}
