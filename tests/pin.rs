@@ -13,6 +13,12 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
+/// Runs cachebust in `dir` and asserts it exits 0, showing its stderr otherwise.
+fn succeeds(dir: &Path, args: &[&str]) {
+    let out = cachebust(dir, args);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+}
+
 #[test]
 fn pin_update_and_unpin_follow_the_tracked_branch() {
     let server = Server::start();
@@ -25,8 +31,7 @@ fn pin_update_and_unpin_follow_the_tracked_branch() {
     let dockerfile = dir.join("Dockerfile");
     std::fs::write(&dockerfile, &before).unwrap();
 
-    let pinned = cachebust(dir, &["pin", "Dockerfile"]);
-    assert_eq!(pinned.status.code(), Some(0), "{}", stderr(&pinned));
+    succeeds(dir, &["pin", "Dockerfile"]);
     let first = toolkit.head("main");
     let expected = format!(
         "FROM alpine\n# cachebust: track main\nRUN git clone -b main {} /src && git -C /src checkout {first} && make -C /src\n",
@@ -36,8 +41,7 @@ fn pin_update_and_unpin_follow_the_tracked_branch() {
     let check = cachebust(dir, &["check", "Dockerfile"]);
     assert_eq!(check.status.code(), Some(0), "a tracked pin is not CB001");
 
-    let again = cachebust(dir, &["update", "--check", "Dockerfile"]);
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    succeeds(dir, &["update", "--check", "Dockerfile"]);
 
     toolkit.commit("dev");
     let other = cachebust(dir, &["update", "--check", "Dockerfile"]);
@@ -49,12 +53,10 @@ fn pin_update_and_unpin_follow_the_tracked_branch() {
     assert!(stderr(&behind).contains(&format!("main: {} -> {}", &first[..12], &new[..12])));
     assert_eq!(read(&dockerfile), expected, "--check writes nothing");
 
-    let updated = cachebust(dir, &["update", "Dockerfile"]);
-    assert_eq!(updated.status.code(), Some(0), "{}", stderr(&updated));
+    succeeds(dir, &["update", "Dockerfile"]);
     assert_eq!(read(&dockerfile), expected.replace(&first, &new));
 
-    let unpinned = cachebust(dir, &["unpin", "Dockerfile"]);
-    assert_eq!(unpinned.status.code(), Some(0), "{}", stderr(&unpinned));
+    succeeds(dir, &["unpin", "Dockerfile"]);
     assert_eq!(read(&dockerfile), before);
 }
 
@@ -90,8 +92,7 @@ fn cargo_install_pins_as_rev_and_unpins_byte_for_byte() {
     );
     let dockerfile = dir.join("Dockerfile");
     std::fs::write(&dockerfile, &before).unwrap();
-    let pinned = cachebust(dir, &["pin", "Dockerfile"]);
-    assert_eq!(pinned.status.code(), Some(0), "{}", stderr(&pinned));
+    succeeds(dir, &["pin", "Dockerfile"]);
     let head = tool.head("main");
     assert_eq!(
         read(&dockerfile),
@@ -104,7 +105,6 @@ fn cargo_install_pins_as_rev_and_unpins_byte_for_byte() {
         cachebust(dir, &["check", "Dockerfile"]).status.code(),
         Some(0)
     );
-    let unpinned = cachebust(dir, &["unpin", "Dockerfile"]);
-    assert_eq!(unpinned.status.code(), Some(0), "{}", stderr(&unpinned));
+    succeeds(dir, &["unpin", "Dockerfile"]);
     assert_eq!(read(&dockerfile), before);
 }

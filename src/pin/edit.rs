@@ -74,7 +74,6 @@ fn pin_by_option(
     option: &str,
     sha: &str,
 ) -> Result<Edit, String> {
-    let command = &text[source.command.clone()];
     let Some(reference) = &source.reference else {
         let mut end = source.url_span.end;
         while text[end..].starts_with(['"', '\'']) {
@@ -82,6 +81,7 @@ fn pin_by_option(
         }
         return Ok(Edit::insert(end, format!(" {option} {sha}")));
     };
+    let command = &text[source.command.clone()];
     for (at, _) in command.match_indices("--branch") {
         let rest = &command[at + "--branch".len()..];
         let Some(sep) = rest.chars().next().filter(|c| *c == ' ' || *c == '=') else {
