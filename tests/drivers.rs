@@ -69,3 +69,49 @@ fn an_explicit_script_without_extension_is_read_by_its_shebang() {
          it are never cached\n"
     );
 }
+
+#[test]
+fn a_build_that_pins_every_remote_needs_no_bust_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let dockerfile = "FROM python:3.12-slim\nARG REF\nARG CACHE_BUST=unknown\n\
+                      RUN echo \"Cache bust: ${CACHE_BUST}\"\n\
+                      RUN pip install git+https://github.com/acme/toolkit.git@${REF}\n";
+    std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+    let script =
+        |reference: &str| format!("#!/bin/sh\ndocker build --build-arg REF={reference} .\n");
+    let codes = |reference: &str| {
+        std::fs::write(dir.path().join("build.sh"), script(reference)).unwrap();
+        let output = cachebust(dir.path(), &["check", ".", "--output-format", "concise"]);
+        let text = stdout(&output);
+        let mut codes: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.split_whitespace().nth(1).map(str::to_string))
+            .collect();
+        codes.sort();
+        codes
+    };
+    // A commit: the bust only rebuilds for nothing, and not passing it is no mistake.
+    assert_eq!(codes("0123456789abcdef0123456789abcdef01234567"), ["CB007"]);
+    // A branch: the bust must change, so a build that never passes it is told.
+    assert_eq!(codes("main"), ["CB004"]);
+}
+
+#[test]
+fn an_arg_the_driver_fills_from_ls_remote_is_a_cache_bust() {
+    let dir = tempfile::tempdir().unwrap();
+    let dockerfile = "FROM python:3.12-slim\nARG TOOLKIT_COMMIT\n\
+                      RUN pip install git+https://github.com/acme/toolkit.git@main \
+                      && echo \"$TOOLKIT_COMMIT\" > /toolkit.commit\n";
+    std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+    let alone = cachebust(dir.path(), &["check", ".", "--output-format", "concise"]);
+    assert!(stdout(&alone).contains("CB001"), "{}", stdout(&alone));
+    let makefile = "COMMIT := $(shell git ls-remote https://github.com/acme/toolkit.git \
+                    refs/heads/main | cut -f1)\nbuild:\n\
+                    \tdocker build --build-arg TOOLKIT_COMMIT=$(COMMIT) -t app .\n";
+    std::fs::write(dir.path().join("Makefile"), makefile).unwrap();
+    let driven = cachebust(dir.path(), &["check", ".", "--output-format", "concise"]);
+    assert_eq!(
+        (driven.status.code(), stdout(&driven)),
+        (Some(0), String::new())
+    );
+}

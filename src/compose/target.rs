@@ -49,6 +49,31 @@ pub fn bust_args(analysis: &Analysis<'_>, stages: &[usize]) -> Vec<String> {
     names
 }
 
+/// The [`bust_args`] a build must pass a value: a bust whose remote layers are all pinned (with the
+/// values the build passes, in `analysis`) would only rebuild for nothing (CB007 says so).
+pub fn needed_bust_args(analysis: &Analysis<'_>, stages: &[usize]) -> Vec<String> {
+    bust_args(analysis, stages)
+        .into_iter()
+        .filter(|name| {
+            !analysis
+                .busts
+                .iter()
+                .filter(|b| &b.name == name && b.repo.is_none() && !b.onbuild)
+                .all(|b| only_pinned(analysis, b))
+        })
+        .collect()
+}
+
+/// Whether every remote layer `bust` reaches is pinned (and it reaches at least one).
+fn only_pinned(analysis: &Analysis<'_>, bust: &crate::checks::analysis::Bust) -> bool {
+    let mut reached = analysis
+        .layers
+        .iter()
+        .filter(|l| !l.sources.is_empty() && analysis.reaches(bust, l))
+        .peekable();
+    reached.peek().is_some() && reached.all(|l| analysis.mutable_sources(l).next().is_none())
+}
+
 /// Every arg name the Dockerfile declares, before `FROM` or in any stage.
 pub fn declared_args(dockerfile: &Dockerfile) -> BTreeSet<String> {
     let staged = dockerfile

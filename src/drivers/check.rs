@@ -7,7 +7,7 @@ use super::messages::{constant, credentials, not_declared, not_passed, per_build
 use super::{Context, Invocation, PassedArg, ValueKind};
 use crate::checks::Analysis;
 use crate::compose::dockerfiles::{tidy, Dockerfiles};
-use crate::compose::target::{built_stages, bust_args, declared_args};
+use crate::compose::target::{built_stages, declared_args, needed_bust_args};
 use crate::detect::credentials::{might_leak, secret_ranges};
 use crate::finding::{Finding, Label};
 use crate::model::{Dockerfile, ItemKind};
@@ -73,15 +73,22 @@ pub fn check_invocations(
             continue;
         };
         let declared = declared_args(&model);
-        // The driver's view: an ARG with no default takes the value the build passes it.
+        // The driver's view: an ARG with no default takes the value the build passes it, and an arg
+        // it passes a remote's commit is a cache bust whatever its name.
         let (filled, changed) = with_values(model.clone(), &build.args);
-        let seen = match changed {
+        let own = precise_busts(build, settings);
+        let settings = own.as_ref().unwrap_or(settings);
+        let seen = match changed || own.is_some() {
             true => driver_view(file, build, &linted.report, &model, &filled, settings),
             false => linted.report.findings.clone(),
         };
-        let analysis = Analysis::new(&linted.report.file, filled, settings);
+        let context = match &build.context {
+            Context::Dir(dir) => Some(dir.as_path()),
+            Context::Remote => None,
+        };
+        let analysis = Analysis::in_context(&linted.report.file, filled, settings, context);
         views.push((index, seen));
-        for name in bust_args(&analysis, &stages) {
+        for name in needed_bust_args(&analysis, &stages) {
             match build.args.iter().find(|a| a.name == name) {
                 None => findings.push(not_passed(build, &name, &shown)),
                 Some(arg) => match &arg.value {
@@ -180,6 +187,23 @@ fn driver_view(
             f
         })
         .collect()
+}
+
+/// The settings with the args that `build` passes a remote's commit (`git ls-remote`, `git rev-parse`)
+/// counted as cache busts, when one is not already: `None` when nothing changes.
+fn precise_busts(build: &Invocation, settings: &Settings) -> Option<Settings> {
+    let names: Vec<String> = build
+        .args
+        .iter()
+        .filter(|a| a.value == ValueKind::Precise && !settings.is_bust_name(&a.name))
+        .map(|a| a.name.clone())
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let mut own = settings.clone();
+    own.bust_names.extend(names);
+    Some(own)
 }
 
 /// Whether the Dockerfile declares `name` somewhere with no default.
