@@ -31,6 +31,18 @@ fn near_miss_spellings_are_reported_and_suppress_nothing() {
             "# cachebust ignore-file=CB001",
             "# cachebust: ignore-file[CB001]",
         ),
+        // Another verb that starts like ours once counted as a bare `ignore` of every code.
+        (
+            "# cachebust: ignore-next-line CB001",
+            "# cachebust: ignore[CB001]",
+        ),
+        (
+            "# cachebust: ignore-line[CB001]",
+            "# cachebust: ignore[CB001]",
+        ),
+        // Another linter's comment naming our code: that linter reads it, cachebust did not.
+        ("# hadolint ignore=CB001", "# cachebust: ignore[CB001]"),
+        ("# noqa: CB001", "# cachebust: ignore[CB001]"),
     ];
     for (written, meant) in cases {
         let dir = tempfile::tempdir().unwrap();
@@ -69,6 +81,38 @@ fn near_miss_spellings_are_reported_and_suppress_nothing() {
 }
 
 #[test]
+fn a_hadolint_comment_with_its_own_codes_too_is_reported_without_a_rewrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("FROM debian\n# hadolint ignore=DL3008,CB001\n{CLONE}");
+    std::fs::write(dir.path().join("Dockerfile"), &text).unwrap();
+    let out = concise(dir.path(), "Dockerfile");
+    assert!(
+        out.contains(
+            "Dockerfile:2:1: CB100 [info] `# hadolint ignore=DL3008,CB001` is not a suppression"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("Dockerfile:3:5: CB001"), "{out}");
+    let fixed = cachebust(
+        dir.path(),
+        &[
+            "check",
+            "--isolated",
+            "--fix",
+            "--select",
+            "CB100",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(fixed.status.code(), Some(1), "the CB100 stays: {fixed:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        text,
+        "hadolint's DL3008 must not be rewritten away"
+    );
+}
+
+#[test]
 fn real_suppressions_and_mere_mentions_are_not_near_misses() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -76,7 +120,8 @@ fn real_suppressions_and_mere_mentions_are_not_near_misses() {
         format!(
             "FROM debian\n# cachebust: ignore[CB001] upstream pins it\n{CLONE}\
              # cachebust: ignore because the base image pins it\n{CLONE}\
-             # the cachebust arg is set by the Makefile\nRUN true\n"
+             # the cachebust arg is set by the Makefile\nRUN true\n\
+             # hadolint ignore=DL3008\nRUN true\n"
         ),
     )
     .unwrap();

@@ -38,6 +38,9 @@ pub struct Comment {
 pub struct NearMiss {
     pub range: Range<usize>,
     pub meant: String,
+    /// Another tool's comment that also names that tool's own codes (`# hadolint ignore=DL3008,CB001`):
+    /// rewriting it would drop them, so it gets no fix.
+    pub shared: bool,
 }
 
 /// The findings a suppression applies to.
@@ -76,6 +79,16 @@ fn attempt() -> &'static Regex {
     })
 }
 
+/// Another linter's suppression naming a cachebust code (`# hadolint ignore=CB001`, `# noqa: CB001`):
+/// that tool reads it, cachebust does not.
+fn foreign() -> &'static Regex {
+    static FOREIGN: OnceLock<Regex> = OnceLock::new();
+    FOREIGN.get_or_init(|| {
+        Regex::new(r"(?i)#[ \t]*(?:hadolint[ \t]+(ignore|disable)|(noqa)|(nolint))\b[^\r\n]*\bCB[0-9]{3}\b[^\r\n]*")
+            .expect("valid regex")
+    })
+}
+
 fn code_token() -> &'static Regex {
     static CODE: OnceLock<Regex> = OnceLock::new();
     CODE.get_or_init(|| Regex::new(r"(?i)\bCB[0-9]{3}\b").expect("valid regex"))
@@ -85,9 +98,20 @@ fn code_token() -> &'static Regex {
 /// text on their line, past a blank (YAML's rule; a Dockerfile has no trailing comments). The caller
 /// drops those that are not comments at all, such as a `#` inside a YAML string.
 pub fn find_comments(file: &SourceFile, trailing: bool) -> Vec<Comment> {
-    attempt()
-        .find_iter(&file.text)
-        .filter_map(|m| {
+    let ours = attempt().find_iter(&file.text).map(|m| (m, false));
+    let theirs = foreign().find_iter(&file.text).map(|m| (m, true));
+    let mut found: Vec<(regex::Match<'_>, bool)> = ours.chain(theirs).collect();
+    found.sort_by_key(|(m, _)| m.start());
+    // A match inside an earlier one (`# cachebust ignore # noqa CB001`) is part of that comment.
+    let mut end = 0;
+    found.retain(|(m, _)| {
+        let keep = m.start() >= end;
+        end = end.max(m.end());
+        keep
+    });
+    found
+        .into_iter()
+        .filter_map(|(m, is_foreign)| {
             let hash = m.start();
             let line = file.line_range(hash);
             let before = &file.text[line.start..hash];
@@ -103,6 +127,12 @@ pub fn find_comments(file: &SourceFile, trailing: bool) -> Vec<Comment> {
                 codes: Vec::new(),
                 near_miss: None,
             };
+            if is_foreign {
+                return Some(Comment {
+                    near_miss: Some(near_miss(m.as_str(), hash, foreign())),
+                    ..comment
+                });
+            }
             Some(match exact(&file.text, m.as_str(), hash) {
                 Some((file_wide, codes)) => Comment {
                     file_wide,
@@ -110,7 +140,7 @@ pub fn find_comments(file: &SourceFile, trailing: bool) -> Vec<Comment> {
                     ..comment
                 },
                 None => Comment {
-                    near_miss: Some(near_miss(m.as_str(), hash)),
+                    near_miss: Some(near_miss(m.as_str(), hash, attempt())),
                     ..comment
                 },
             })
@@ -130,7 +160,10 @@ fn exact(full: &str, text: &str, hash: usize) -> Option<(bool, Codes)> {
         .filter(|c| c.get(0).expect("match").start() == 0)?;
     let tail = &text[c.get(0).expect("match").end()..];
     let rest = tail.trim_start_matches([' ', '\t']);
-    let continues = rest.starts_with(['=', '(', ':', '[', ','])
+    // `ignore-next-line CB001`, `ignore-line`: another verb that merely starts like ours.
+    let glued = !tail.is_empty() && tail.len() == rest.len();
+    let continues = glued
+        || rest.starts_with(['=', '(', ':', '[', ','])
         || code_token().find(rest).is_some_and(|m| m.start() == 0);
     if continues {
         return None;
@@ -144,9 +177,9 @@ fn exact(full: &str, text: &str, hash: usize) -> Option<(bool, Codes)> {
 
 /// The suppression a near miss meant: the same verb's kind (file-wide or not) and the codes it names,
 /// rewriting the comment from its `#` to its last code (a reason after that stays).
-fn near_miss(text: &str, hash: usize) -> NearMiss {
-    let verb = attempt().captures(text).expect("an attempt");
-    let verb_match = verb.get(1).expect("verb");
+fn near_miss(text: &str, hash: usize, spelling: &Regex) -> NearMiss {
+    let verb = spelling.captures(text).expect("an attempt");
+    let verb_match = (1..verb.len()).find_map(|i| verb.get(i)).expect("verb");
     let file_wide = verb_match.as_str().to_ascii_lowercase().ends_with("-file");
     let codes: Vec<regex::Match<'_>> = code_token().find_iter(text).collect();
     let end = codes.last().map_or(verb_match.end(), |m| m.end());
@@ -160,6 +193,14 @@ fn near_miss(text: &str, hash: usize) -> NearMiss {
         .iter()
         .map(|m| m.as_str().to_ascii_uppercase())
         .collect();
+    // Another tool's codes in the list (`DL3008`): words of letters and digits that are not ours.
+    let own_codes = |t: &str| {
+        t.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| w.len() >= 4 && w.chars().any(|c| c.is_ascii_digit()))
+            .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+            .any(|w| !code_token().is_match(w))
+    };
+    let shared = own_codes(&text[verb_match.end()..end]);
     let verb = if file_wide { "ignore-file" } else { "ignore" };
     let meant = if list.is_empty() {
         format!("# cachebust: {verb}")
@@ -169,6 +210,7 @@ fn near_miss(text: &str, hash: usize) -> NearMiss {
     NearMiss {
         range: hash..hash + end,
         meant,
+        shared,
     }
 }
 
@@ -311,18 +353,31 @@ fn unused(file: &SourceFile, s: &Suppression, enabled: &dyn Fn(&str) -> bool) ->
         return vec![Finding {
             code: "CB100",
             severity: rule_info.severity,
-            message: format!("`{written}` is not a suppression: cachebust reads `{}`", near.meant),
+            message: format!(
+                "`{written}` is not a suppression: cachebust reads `{}`",
+                near.meant
+            ),
             span: near.range.clone(),
             label: "not the suppression syntax: it suppresses nothing".into(),
             related: Vec::new(),
-            help: format!(
-                "Write it as `{}` (codes in brackets, comma-separated; `ignore-file[…]` for the whole file).",
-                near.meant
-            ),
-            fix: Some(Fix {
+            help: if near.shared {
+                format!(
+                    "Keep the other tool's codes there and put cachebust's on a line of their own: `{}`.",
+                    near.meant
+                )
+            } else {
+                format!(
+                    "Write it as `{}` (codes in brackets, comma-separated; `ignore-file[…]` for the whole file).",
+                    near.meant
+                )
+            },
+            fix: (!near.shared).then(|| Fix {
                 title: format!("Rewrite it as `{}`", near.meant),
                 applicability: Applicability::Safe,
-                edits: vec![Edit { range: near.range.clone(), content: near.meant.clone() }],
+                edits: vec![Edit {
+                    range: near.range.clone(),
+                    content: near.meant.clone(),
+                }],
             }),
         }];
     }
