@@ -257,6 +257,103 @@ fn a_detector_field_out_of_range_is_an_error_at_its_entry() {
     assert!(stderr.contains("cachebust.toml:2:6"), "{stderr}");
 }
 
+/// Every detector field is checked when the config is read: a value that could never match (an option
+/// without its dash, a blank command, an empty URL) is an error naming the entry and the field, at the
+/// entry's line, instead of a detector that silently finds nothing.
+#[test]
+fn every_detector_field_is_validated_when_the_config_is_read() {
+    let head = "[[detector]]\nid = \"bad\"\n";
+    let cases: &[(&str, &str)] = &[
+        (
+            "tool = \"z\"\ncommands = [\"z\"]\nurl = \"positional\"\ndir-positional = 0\n",
+            "`bad`: `dir-positional` counts from 1",
+        ),
+        (
+            "tool = \"z\"\ncommands = [\"z\", \" \"]\nurl = \"positional\"\n",
+            "`bad`: `commands` holds an empty command",
+        ),
+        (
+            "tool = \"z\"\ncommands = []\nurl = \"positional\"\n",
+            "`bad`: `commands` is empty",
+        ),
+        (
+            "tool = \" \"\ncommands = [\"z\"]\nurl = \"positional\"\n",
+            "`bad`: `tool` is empty",
+        ),
+        (
+            "tool = \"z\"\ncommands = [\"z\"]\nurl = \"option:--\"\n",
+            "`bad`: `url` must be",
+        ),
+        (
+            "tool = \"z\"\ncommands = [\"z\"]\nurl = \"positional\"\nvalue-options = [\"r\"]\n",
+            "`bad`: `value-options` entry `r` is not an option",
+        ),
+        (
+            "tool = \"z\"\ncommands = [\"z\"]\nurl = \"positional\"\nrequire-options = [\"-\"]\n",
+            "`bad`: `require-options` entry `-` is not an option",
+        ),
+        (
+            "tool = \"z\"\ncommands = [\"z\"]\nurl = \"positional\"\nref-options = { \"--b x\" = \"tag\" }\n",
+            "`bad`: `ref-options` entry `--b x` is not an option",
+        ),
+        (
+            "tool = \"z\"\ncommands = [\"z\"]\nurl = \"positional\"\nref-options = { \"--b\" = \"sometimes\" }\n",
+            "`bad`: unknown ref kind `sometimes`",
+        ),
+        (
+            "tool = \"z\"\ncommands = [\"z\"]\nurl = \"default\"\ndefault-url = \"\"\n",
+            "`bad`: `default-url` is empty",
+        ),
+        (
+            "tool = \"z\"\ncommands = [\"z\"]\nurl = \"positional\"\ncheckout-dir = \"\"\n",
+            "`bad`: `checkout-dir` is empty",
+        ),
+        (
+            "tool = \"z\"\ncommands = [\"z\"]\nurl = \"positional\"\npositional-pattern = \"(\"\n",
+            "`bad`: invalid `positional-pattern`",
+        ),
+        (
+            "tool = \"z\"\ncommands = [\"z\"]\nurl = \"forms\"\nforms = [\"no-such-form\"]\n",
+            "`bad`: unknown form `no-such-form`",
+        ),
+    ];
+    for (fields, message) in cases {
+        let config = format!("{head}{fields}");
+        let dir = project(&[
+            (
+                "Dockerfile",
+                "FROM alpine\nRUN z https://github.com/a/b.git main\n",
+            ),
+            ("cachebust.toml", &config),
+        ]);
+        let output = cachebust(dir.path(), &["check", "--output-format", "concise"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{config}\n{stderr}");
+        assert!(
+            stderr.contains(&format!("extra detector data: {message}")),
+            "{config}\n{stderr}"
+        );
+        assert!(stderr.contains("cachebust.toml:2:6"), "{config}\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{config}\n{stderr}");
+    }
+    // The file options of a manifest are options too.
+    for (config, message) in [
+        (
+            "[[manifest]]\nid = \"m\"\ncommands = [\"pip install\"]\nfile-options = [\"r\"]\nformat = \"requirements\"\ndetector = \"pip-vcs\"\n",
+            "`m`: `file-options` entry `r` is not an option",
+        ),
+    ] {
+        let dir = project(&[
+            ("Dockerfile", "FROM alpine\n"),
+            ("cachebust.toml", config),
+        ]);
+        let output = cachebust(dir.path(), &["check", "--output-format", "concise"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{config}\n{stderr}");
+        assert!(stderr.contains(message), "{config}\n{stderr}");
+    }
+}
+
 #[test]
 fn per_layer_args_of_repositories_with_one_name_do_not_collide() {
     let dockerfile = "FROM debian\nRUN git clone https://github.com/acme/my-repo.git /a\n\

@@ -292,6 +292,7 @@ impl Detectors {
             .wrappers
             .into_iter()
             .map(|w| {
+                options("wrapper", "value-options", &w.value_options)?;
                 Ok(Wrapper {
                     commands: split_commands("wrapper", &w.commands)?,
                     value_options: w.value_options,
@@ -430,12 +431,42 @@ fn split_commands(id: &str, commands: &[String]) -> Result<Vec<Vec<String>>, Str
     let commands: Vec<Vec<String>> = commands
         .iter()
         .map(|c| c.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-        .filter(|words| !words.is_empty())
-        .collect();
+        .collect::<Vec<_>>();
     if commands.is_empty() {
         return Err(format!("`{id}`: `commands` is empty"));
     }
+    if commands.iter().any(Vec::is_empty) {
+        // A blank entry matches no command: a typo that would silently detect nothing.
+        return Err(format!("`{id}`: `commands` holds an empty command"));
+    }
     Ok(commands)
+}
+
+/// Every option a detector names is written as the command line has it: a dash, then a name with no
+/// blank (`-r`, `--branch`). Anything else can never match a word, and detects nothing in silence.
+fn options<'o>(
+    id: &str,
+    field: &str,
+    options: impl IntoIterator<Item = &'o String>,
+) -> Result<(), String> {
+    for option in options {
+        let name = option.trim_start_matches('-');
+        if !option.starts_with('-') || name.is_empty() || option.contains(char::is_whitespace) {
+            return Err(format!(
+                "`{id}`: `{field}` entry `{option}` is not an option (a dash and a name: `-r`, `--branch`)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A text field that is given must say something: an empty `default-url` or `checkout-dir` would
+/// name no remote and no directory.
+fn non_empty(id: &str, field: &str, value: Option<&str>) -> Result<(), String> {
+    match value {
+        Some(v) if v.trim().is_empty() => Err(format!("`{id}`: `{field}` is empty")),
+        _ => Ok(()),
+    }
 }
 
 fn compile_manifest(raw: RawManifest, detectors: &[Detector]) -> Result<Manifest, String> {
@@ -449,6 +480,7 @@ fn compile_manifest(raw: RawManifest, detectors: &[Detector]) -> Result<Manifest
             raw.id
         ));
     }
+    options(&raw.id, "file-options", &raw.file_options)?;
     Ok(Manifest {
         commands: split_commands(&raw.id, &raw.commands)?,
         file_options: raw.file_options,
@@ -469,7 +501,11 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
         "forms" => UrlFrom::Forms,
         "default" => UrlFrom::Default,
         other => match other.strip_prefix("option:") {
-            Some(option) if option.starts_with('-') => UrlFrom::Option(option.to_string()),
+            Some(option)
+                if option.starts_with('-') && !option.trim_start_matches('-').is_empty() =>
+            {
+                UrlFrom::Option(option.to_string())
+            }
             _ => {
                 return Err(format!(
                     "`{id}`: `url` must be \"positional\", \"forms\", \"default\" or \"option:--NAME\", not `{other}`"
@@ -504,6 +540,14 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
             "`{id}`: `ref-positional` counts from 1 (the first positional argument); 0 names none"
         ));
     }
+    if raw.tool.trim().is_empty() {
+        return Err(format!("`{id}`: `tool` is empty"));
+    }
+    options(&id, "value-options", &raw.value_options)?;
+    options(&id, "require-options", &raw.require_options)?;
+    options(&id, "ref-options", raw.ref_options.keys())?;
+    non_empty(&id, "default-url", raw.default_url.as_deref())?;
+    non_empty(&id, "checkout-dir", raw.checkout_dir.as_deref())?;
     let commands = split_commands(&id, &raw.commands)?;
     let ref_options = raw
         .ref_options
@@ -542,6 +586,17 @@ mod tests {
         let d = Detectors::builtin();
         assert!(d.detectors.iter().any(|d| d.id == "git-clone"));
         assert!(d.forms.len() > 10);
+    }
+
+    #[test]
+    fn a_wrapper_option_without_its_dash_is_an_error() {
+        let err =
+            Detectors::from_toml("[[wrapper]]\ncommands = [\"nice\"]\nvalue-options = [\"n\"]\n")
+                .unwrap_err();
+        assert_eq!(
+            err,
+            "`wrapper`: `value-options` entry `n` is not an option (a dash and a name: `-r`, `--branch`)"
+        );
     }
 
     #[test]
