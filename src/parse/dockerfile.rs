@@ -79,11 +79,13 @@ fn parse_with_late_heredocs(file: &SourceFile) -> Option<parse_dockerfile::Docke
     Some(ast)
 }
 
-/// `text` with the heredoc marker of every `RUN` that has exactly one, not first, moved to the front of
-/// its arguments, and the arguments' original ranges (in `text`); `None` when there is none to move.
+/// `text` with every `ENTRYPOINT []` read as `ENTRYPOINT ""` and the heredoc marker of every `RUN` that
+/// has exactly one, not first, moved to the front of its arguments, and the arguments' original ranges
+/// (in `text`); `None` when there is nothing to rewrite.
 fn front_heredocs(text: &str) -> Option<(String, Vec<Range<usize>>)> {
     let mut out = text.as_bytes().to_vec();
     let mut moved = Vec::new();
+    let mut cleared = false;
     let mut continued = false;
     let mut body_end: Option<String> = None;
     let mut start = 0;
@@ -100,6 +102,14 @@ fn front_heredocs(text: &str) -> Option<(String, Vec<Range<usize>>)> {
         let was_continued = continued;
         continued = content.trim_end().ends_with(['\\', '`']);
         if was_continued || continued {
+            continue;
+        }
+        if let Some(brackets) = empty_entrypoint(content) {
+            // `ENTRYPOINT []` (Docker: clear the inherited entrypoint) is rejected by the crate; the
+            // parser's copy reads `ENTRYPOINT ""` instead, the same length. No rule reads ENTRYPOINT.
+            out[at + brackets.start] = b'"';
+            out[at + brackets.end - 1] = b'"';
+            cleared = true;
             continue;
         }
         let Some((args, marker)) = late_marker(content) else {
@@ -124,12 +134,31 @@ fn front_heredocs(text: &str) -> Option<(String, Vec<Range<usize>>)> {
         );
     }
     // Only ASCII bytes moved within a line, so the copy is still UTF-8.
-    (!moved.is_empty()).then(|| {
+    (cleared || !moved.is_empty()).then(|| {
         (
             String::from_utf8(out).expect("bytes moved within ASCII"),
             moved,
         )
     })
+}
+
+/// In an `ENTRYPOINT []` line (any case, spaces inside the brackets), the range from `[` to `]`.
+fn empty_entrypoint(line: &str) -> Option<Range<usize>> {
+    let trimmed = line.trim_start();
+    let keyword = line.len() - trimmed.len();
+    let rest = trimmed.get(10..)?;
+    if !trimmed[..10].eq_ignore_ascii_case("ENTRYPOINT") || !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let open = keyword + 10 + (rest.len() - rest.trim_start().len());
+    let inside = line[open..]
+        .trim_end()
+        .strip_prefix('[')?
+        .strip_suffix(']')?;
+    inside
+        .trim()
+        .is_empty()
+        .then(|| open..open + line[open..].trim_end().len())
 }
 
 /// In a `RUN` line, where its arguments start and the range of its one heredoc marker, when that marker
@@ -270,5 +299,20 @@ mod tests {
         let err = parse_err(text);
         assert_eq!(err.span, 7..10);
         assert!(err.message.contains("several heredocs"), "{}", err.message);
+    }
+
+    #[test]
+    fn an_empty_entrypoint_parses_and_spans_stay() {
+        let text = "FROM a\nENTRYPOINT [ ]\nentrypoint []\nRUN git clone https://h/o/r.git\n";
+        let file = SourceFile::new("Dockerfile".into(), "Dockerfile".into(), text.into());
+        let ast = parse_dockerfile(&file).expect("Docker accepts ENTRYPOINT []");
+        assert_eq!(ast.instructions.len(), 4);
+        let parse_dockerfile::Instruction::Run(run) = &ast.instructions[3] else {
+            panic!("a RUN");
+        };
+        let parse_dockerfile::Command::Shell(args) = &run.arguments else {
+            panic!("shell form");
+        };
+        assert_eq!(&text[args.span.clone()], "git clone https://h/o/r.git");
     }
 }
