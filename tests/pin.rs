@@ -108,3 +108,39 @@ fn cargo_install_pins_as_rev_and_unpins_byte_for_byte() {
     succeeds(dir, &["unpin", "Dockerfile"]);
     assert_eq!(read(&dockerfile), before);
 }
+
+/// A ref held by an `ARG` default is pinned there, once for every layer that reads it; `update` moves
+/// the default when the tracked branch moves, and `unpin` gives the original bytes back.
+#[test]
+fn an_arg_default_is_pinned_updated_and_unpinned() {
+    let server = Server::start();
+    let dir = server.dir.path();
+    let mut lib = Remote::new(&server, "lib");
+    let url = lib.url();
+    let before = format!(
+        "FROM python:3\nARG LIB_REF=main\nRUN pip install git+{url}@${{LIB_REF}}\nRUN pip download git+{url}@$LIB_REF\n"
+    );
+    let dockerfile = dir.join("Dockerfile");
+    std::fs::write(&dockerfile, &before).unwrap();
+    succeeds(dir, &["pin", "Dockerfile"]);
+    let first = lib.head("main");
+    let pinned = before.replace(
+        "ARG LIB_REF=main",
+        &format!("# cachebust: track main\nARG LIB_REF={first}"),
+    );
+    assert_eq!(read(&dockerfile), pinned);
+    let check = cachebust(dir, &["check", "Dockerfile"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+
+    let new = lib.commit("main");
+    assert_eq!(
+        cachebust(dir, &["update", "--check", "Dockerfile"])
+            .status
+            .code(),
+        Some(1)
+    );
+    succeeds(dir, &["update", "Dockerfile"]);
+    assert_eq!(read(&dockerfile), pinned.replace(&first, &new));
+    succeeds(dir, &["unpin", "Dockerfile"]);
+    assert_eq!(read(&dockerfile), before);
+}

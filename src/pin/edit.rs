@@ -15,7 +15,7 @@ pub fn pin_source(
         return Err("the URL is in a build-context file; pin that file's line by hand".into());
     }
     if source.ref_from_variable {
-        return Err("the ref comes from a build arg: pin the arg's default by hand".into());
+        return Err("the ref comes from a variable with no `ARG` default that holds it alone: pin it by hand".into());
     }
     if source.reference.as_deref() == Some(DEFAULT_REF) {
         return Err("`HEAD` written as a ref: write the branch name to pin it".into());

@@ -9,12 +9,13 @@
 //! every git has (`clone --revision` needs git 2.49, newer than the git of Debian bookworm or Ubuntu
 //! 24.04); a URL's ref (`@main`, `#main`, `/archive/refs/heads/main`, `/o/r/main/x`) is replaced by the
 //! commit, and a URL without one gets `@<sha>` (pip) or `#<sha>` (npm); `cargo install --branch B` becomes
-//! `--rev <sha>`.
+//! `--rev <sha>`; a ref held by an `ARG` default is pinned in the default (see [`default`]).
 use crate::checks::Analysis;
 use crate::detect::RemoteSource;
 use crate::finding::Edit;
 use crate::fix::apply_edits;
 
+mod default;
 mod edit;
 pub mod run;
 
@@ -66,26 +67,48 @@ pub fn plan_pins(
     let text = &analysis.file.text;
     let newline = analysis.file.newline();
     let mut out = Pinning::default();
+    // Pinned `ARG` defaults: each default once, its comment above its `ARG` in the order of its names.
+    let mut defaults: Vec<(default::ArgRef, String)> = Vec::new();
     for layer in &analysis.layers {
         let mut comments = String::new();
         let indent = indent_of(text, layer.span.start);
         for source in analysis.mutable_sources(layer) {
-            let edit = match pin_source(text, source, &"0".repeat(40)) {
-                Ok(_) => match resolve(source) {
-                    Ok(sha) => {
-                        pin_source(text, source, &sha).map(|(edits, tracked)| (edits, tracked, sha))
-                    }
+            let by_default = default::arg_ref(analysis, layer, source);
+            if let Some(Ok(arg)) = &by_default {
+                if defaults.iter().any(|(a, _)| a.value == arg.value) {
+                    continue;
+                }
+            }
+            let planned = match by_default {
+                Some(Ok(arg)) => Ok(Some(arg)),
+                Some(Err(why)) => Err(why),
+                None => pin_source(text, source, &"0".repeat(40)).map(|_| None),
+            };
+            let pinned = match planned {
+                Ok(arg) => match resolve(source) {
+                    Ok(sha) => match arg {
+                        Some(arg) => {
+                            let tracked = text[arg.value.clone()].to_string();
+                            out.edits.push(Edit {
+                                range: arg.value.clone(),
+                                content: sha.clone(),
+                            });
+                            defaults.push((arg, tracked.clone()));
+                            Ok((tracked, sha))
+                        }
+                        None => pin_source(text, source, &sha).map(|(edits, tracked)| {
+                            comments.push_str(&format!("{indent}{TRACK}{tracked}{newline}"));
+                            out.edits.extend(edits);
+                            (tracked, sha)
+                        }),
+                    },
                     Err(Unresolved::Cannot(why)) => Err(why),
                     Err(Unresolved::Failed(e)) => return Err(e),
                 },
                 Err(why) => Err(why),
             };
-            match edit {
-                Ok((edits, tracked, sha)) => {
-                    comments.push_str(&format!("{indent}{TRACK}{tracked}{newline}"));
-                    out.edits.extend(edits);
-                    out.pinned.push((source.clone(), tracked, sha));
-                }
+            match pinned {
+                Ok((tracked, sha)) => out.pinned.push((source.clone(), tracked, sha)),
                 Err(why) => out.skipped.push((source.clone(), why)),
             }
         }
@@ -96,6 +119,20 @@ pub fn plan_pins(
             ));
         }
     }
+    defaults.sort_by_key(|(arg, _)| arg.value.start);
+    let mut above_args: Vec<Edit> = Vec::new();
+    for (arg, tracked) in &defaults {
+        let at = comment_block_start(text, arg.instruction.start);
+        let line = format!(
+            "{}{TRACK}{tracked}{newline}",
+            indent_of(text, arg.instruction.start)
+        );
+        match above_args.last_mut() {
+            Some(edit) if edit.range.start == at => edit.content.push_str(&line),
+            _ => above_args.push(Edit::insert(at, line)),
+        }
+    }
+    out.edits.extend(above_args);
     Ok(out)
 }
 
@@ -145,6 +182,49 @@ pub fn tracked_pins(analysis: &Analysis<'_>) -> (Vec<TrackedPin>, Vec<String>) {
             });
         }
     }
+    for (span, decls) in default::arg_instructions(analysis) {
+        let comments = track_comments(text, span.start);
+        if comments.is_empty() {
+            continue;
+        }
+        let shas: Vec<_> = decls
+            .iter()
+            .filter(|d| d.default.as_deref().is_some_and(is_sha))
+            .filter_map(|d| default::default_range(text, d))
+            .collect();
+        let line = analysis.file.position(span.start).line;
+        if shas.len() != comments.len() {
+            problems.push(format!(
+                "{}:{line}: {} tracking comment(s) but {} pinned default(s): fix the comments by hand",
+                analysis.file.display,
+                comments.len(),
+                shas.len()
+            ));
+            continue;
+        }
+        for ((comment, tracked), sha) in comments.into_iter().zip(shas) {
+            let commit = &text[sha.clone()];
+            let reader = analysis
+                .layers
+                .iter()
+                .flat_map(|l| &l.sources)
+                .find(|s| s.reference.as_deref() == Some(commit));
+            let Some(source) = reader else {
+                problems.push(format!(
+                    "{}:{line}: the pinned default {} is read by no remote: fix the comment by hand",
+                    analysis.file.display,
+                    &commit[..12]
+                ));
+                continue;
+            };
+            pins.push(TrackedPin {
+                sha,
+                tracked,
+                comment,
+                source: source.clone(),
+            });
+        }
+    }
     (pins, problems)
 }
 
@@ -169,13 +249,33 @@ pub fn is_sha(s: &str) -> bool {
 /// The start of the run of comment lines directly above the instruction at `start` (the instruction's
 /// line start when there is none), so that `# hadolint ignore=` and suppressions stay next to it.
 fn comment_block_start(text: &str, start: usize) -> usize {
+    let floor = directives_end(text);
     let mut at = line_start(text, start);
-    while at > 0 {
+    while at > floor {
         let prev = line_start(text, at - 1);
         if !text[prev..at].trim_start().starts_with('#') {
             break;
         }
         at = prev;
+    }
+    at
+}
+
+/// The end of the parser directives (`# syntax=…`, `# escape=…`, `# check=…`) that open the file:
+/// nothing may be inserted above them, or they stop being directives.
+fn directives_end(text: &str) -> usize {
+    let mut at = usize::from(text.starts_with('\u{feff}')) * 3;
+    while at < text.len() {
+        let next = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        let line = text[at..next].trim();
+        let Some((key, _)) = line.strip_prefix('#').and_then(|l| l.split_once('=')) else {
+            break;
+        };
+        let key = key.trim().to_ascii_lowercase();
+        if !matches!(key.as_str(), "syntax" | "escape" | "check") {
+            break;
+        }
+        at = next;
     }
     at
 }

@@ -109,21 +109,60 @@ fn two_pins_in_one_run_pair_in_order() {
 
 #[test]
 fn what_cannot_be_pinned_is_listed() {
-    let text = "FROM a\nARG REF=main\nRUN pip install git+https://h/o/b.git@${REF}\nRUN go install example.com/x@latest\n";
+    // `git clone -b` takes a branch name: a commit in the arg's default would break the clone.
+    let text = "FROM a\nARG REF=main\nRUN git clone -b ${REF} https://h/o/b.git /b\nRUN go install example.com/x@latest\n";
     with_analysis(text, |a| {
         let pinning = plan_pins(a, &mut |_| Err(Unresolved::Cannot("latest".into()))).unwrap();
-        // The arg-fed ref is skipped before any remote is asked; `@latest` is listed.
         assert!(pinning.edits.is_empty());
         assert_eq!(pinning.skipped.len(), 2);
+        assert!(
+            pinning.skipped[0].1.contains("`ARG REF`"),
+            "{:?}",
+            pinning.skipped
+        );
         let failed = plan_pins(a, &mut |_| Err(Unresolved::Failed("unreachable".into())));
         assert_eq!(failed.unwrap_err(), "unreachable");
     });
-    let text = "FROM a\nARG REF=main\nRUN pip install git+https://h/o/b.git@${REF}\n";
+    let text =
+        "FROM a\nARG REF=main\nRUN cargo install --git https://h/o/b.git --branch=\"$REF\"\n";
     with_analysis(text, |a| {
         let pinning = plan_pins(a, &mut |_| Ok(SHA.into())).unwrap();
         assert!(pinning.edits.is_empty());
-        assert_eq!(pinning.skipped.len(), 1);
+        assert_eq!(pinning.skipped.len(), 1, "{:?}", pinning.pinned);
     });
+}
+
+/// A ref that is an `ARG`'s default is pinned in the default, once for all its uses, with the tracking
+/// comment above the `ARG`; `unpin` gives the bytes back.
+#[test]
+fn a_ref_from_an_arg_default_pins_the_default() {
+    let cases = [
+        (
+            "FROM a\nARG TOOLKIT_REF=main\nRUN pip install git+https://h/o/lib.git@${TOOLKIT_REF}\nRUN npm install github:o/ui#$TOOLKIT_REF\n",
+            "FROM a\n# cachebust: track main\nARG TOOLKIT_REF=SHA\nRUN pip install git+https://h/o/lib.git@${TOOLKIT_REF}\nRUN npm install github:o/ui#$TOOLKIT_REF\n",
+        ),
+        // A stage's default-less `ARG` takes the global default; the comment stays below the directive.
+        (
+            "# syntax=docker/dockerfile:1\nARG REF=\"dev\"\nFROM a\nARG REF\nRUN curl -fsSL https://github.com/o/t/archive/${REF}.tar.gz | tar xz\n",
+            "# syntax=docker/dockerfile:1\n# cachebust: track dev\nARG REF=\"SHA\"\nFROM a\nARG REF\nRUN curl -fsSL https://github.com/o/t/archive/${REF}.tar.gz | tar xz\n",
+        ),
+        // Two names of one `ARG`: one comment each, in their order; a clone's checkout takes a commit.
+        (
+            "FROM a\n# keep\nARG A=main B=dev\nRUN git clone https://h/o/a.git /a && git -C /a checkout $B && pip install git+https://h/o/b.git@${A}\n",
+            "FROM a\n# cachebust: track main\n# cachebust: track dev\n# keep\nARG A=SHA B=SHA\nRUN git clone https://h/o/a.git /a && git -C /a checkout $B && pip install git+https://h/o/b.git@${A}\n",
+        ),
+    ];
+    for (before, pinned) in cases {
+        let got = pin(before);
+        assert_eq!(got, pinned.replace("SHA", SHA), "pin of {before}");
+        assert_eq!(pin(&got), got, "pin twice");
+        assert_eq!(unpin(&got), before, "unpin of {got}");
+        with_analysis(&got, |a| {
+            let (pins, problems) = tracked_pins(a);
+            assert!(problems.is_empty(), "{problems:?}");
+            assert!(pins.iter().all(|p| got[p.sha.clone()] == *SHA), "{pins:?}");
+        });
+    }
 }
 
 mod props {
@@ -142,10 +181,17 @@ mod props {
         "WORKDIR /src\n",
     ];
 
+    /// Refs from an `ARG` default, pinned in the default.
+    const ARG_FORMS: &[&str] = &[
+        "ARG REF=main\nRUN pip install git+https://h/o/x.git@${REF}\n",
+        "ARG B=\"dev\" C=x\nRUN npm install github:o/ui#$B\n",
+    ];
+
     fn dockerfile() -> impl Strategy<Value = String> {
         let line = prop_oneof![
             select(FORMS.iter().map(|(before, _)| *before).collect::<Vec<_>>()),
             select(FILLER.to_vec()),
+            select(ARG_FORMS.to_vec()),
         ];
         (proptest::collection::vec(line, 0..8), any::<bool>()).prop_map(|(lines, crlf)| {
             let text = format!("FROM debian:bookworm\n{}", lines.concat());
