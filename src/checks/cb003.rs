@@ -1,6 +1,7 @@
 //! CB003 cache-bust-too-early: RUN layers between the bust arg and the first remote layer rebuild on
 //! every bust.
 use super::analysis::{Analysis, Bust, Layer, Place};
+use super::fixes::{echo_item, item_lines, mentions};
 use crate::catalogue::known;
 use crate::finding::{Applicability, Edit, Finding, Fix, Label};
 use crate::model::ItemKind;
@@ -42,7 +43,7 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
                 format!("{count} RUN layers, from here down, rebuild"),
             )
         };
-        let echo = if echo_line(analysis, bust, item).is_some_and(|echo| echo < target.item) {
+        let echo = if echo_item(analysis, bust, item).is_some_and(|echo| echo < target.item) {
             " (and its echo line)"
         } else {
             ""
@@ -67,31 +68,6 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
     }
 }
 
-/// Whether instruction text refers to `$name` / `${name…}`.
-fn mentions(text: &str, name: &str) -> bool {
-    text.match_indices(name).any(|(i, _)| {
-        let before = &text[..i];
-        let after = text[i + name.len()..].chars().next();
-        let ends_name = !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-        ends_name
-            && (before.ends_with('$')
-                || before.ends_with("${")
-                || before.ends_with("$env:")
-                || before.ends_with('%'))
-    })
-}
-
-/// The item right after the arg when it is a RUN that mentions the arg (the echo line that documents it).
-fn echo_line(analysis: &Analysis<'_>, bust: &Bust, item: usize) -> Option<usize> {
-    let Place::Stage { stage, .. } = bust.place else {
-        return None;
-    };
-    let next = analysis.dockerfile.stages[stage].items.get(item + 1)?;
-    (matches!(next.kind, ItemKind::Run(_))
-        && mentions(&analysis.file.text[next.span.clone()], &bust.name))
-    .then_some(item + 1)
-}
-
 /// Moves the arg line (and an echo line right after it) to the line of the first remote layer, when the
 /// `ARG` declares only this name and nothing in between uses it.
 fn move_fix(analysis: &Analysis<'_>, bust: &Bust, target: &Layer, item: usize) -> Option<Fix> {
@@ -100,7 +76,7 @@ fn move_fix(analysis: &Analysis<'_>, bust: &Bust, target: &Layer, item: usize) -
         return None;
     }
     let mut moved = vec![item];
-    if let Some(echo) = echo_line(analysis, bust, item).filter(|echo| *echo < target.item) {
+    if let Some(echo) = echo_item(analysis, bust, item).filter(|echo| *echo < target.item) {
         moved.push(echo);
     }
     let between_items = moved[moved.len() - 1] + 1..target.item;
@@ -120,15 +96,8 @@ fn move_fix(analysis: &Analysis<'_>, bust: &Bust, target: &Layer, item: usize) -
         return None;
     }
     let file = analysis.file;
-    let lines = |i: usize| {
-        let span = &stage.items[i].span;
-        let start = file.line_range(span.start).start;
-        let end = file.text[span.end..]
-            .find('\n')
-            .map_or(file.text.len(), |n| span.end + n + 1);
-        start..end
-    };
-    let cut = lines(moved[0]).start..lines(moved[moved.len() - 1]).end;
+    let cut = item_lines(analysis, target.stage, moved[0]).start
+        ..item_lines(analysis, target.stage, moved[moved.len() - 1]).end;
     let mut text = file.text[cut.clone()].to_string();
     if !text.ends_with('\n') {
         text += file.newline();

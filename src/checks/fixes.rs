@@ -1,6 +1,7 @@
 //! Edits shared by the rules that insert a cache-bust arg.
-use super::analysis::{Analysis, Layer};
+use super::analysis::{Analysis, Bust, Layer, Place};
 use crate::finding::Edit;
+use crate::model::ItemKind;
 use crate::parse::shell::ShellKind;
 use crate::source::SourceFile;
 
@@ -64,4 +65,40 @@ pub fn attached_comments_start(file: &SourceFile, line_start: usize) -> usize {
         start = above.start;
     }
     start
+}
+
+/// Whether instruction text refers to `$name` / `${name…}`.
+pub fn mentions(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let before = &text[..i];
+        let after = text[i + name.len()..].chars().next();
+        let ends_name = !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        ends_name
+            && (before.ends_with('$')
+                || before.ends_with("${")
+                || before.ends_with("$env:")
+                || before.ends_with('%'))
+    })
+}
+
+/// The item right after the arg when it is a RUN that mentions the arg (the echo line that documents it).
+pub fn echo_item(analysis: &Analysis<'_>, bust: &Bust, item: usize) -> Option<usize> {
+    let Place::Stage { stage, .. } = bust.place else {
+        return None;
+    };
+    let next = analysis.dockerfile.stages[stage].items.get(item + 1)?;
+    (matches!(next.kind, ItemKind::Run(_))
+        && mentions(&analysis.file.text[next.span.clone()], &bust.name))
+    .then_some(item + 1)
+}
+
+/// The whole lines of item `item` of stage `stage`, its line end included.
+pub fn item_lines(analysis: &Analysis<'_>, stage: usize, item: usize) -> std::ops::Range<usize> {
+    let file = analysis.file;
+    let span = &analysis.dockerfile.stages[stage].items[item].span;
+    let start = file.line_range(span.start).start;
+    let end = file.text[span.end..]
+        .find('\n')
+        .map_or(file.text.len(), |n| span.end + n + 1);
+    start..end
 }

@@ -114,12 +114,14 @@ pub fn render_summary(tally: &Tally, fixable: usize, unsafe_fixable: usize) -> S
         tally.with_findings,
         noun(files, "file", "files")
     );
-    if fixable > 0 || unsafe_fixable > 0 {
+    if fixable > 0 {
         let _ = write!(out, " ({fixable} fixable with `--fix`");
         if unsafe_fixable > 0 {
             let _ = write!(out, ", {unsafe_fixable} more with `--unsafe-fixes`");
         }
         out.push(')');
+    } else if unsafe_fixable > 0 {
+        let _ = write!(out, " ({unsafe_fixable} fixable with `--fix --unsafe-fixes`)");
     }
     out.push_str(".\n");
     for (code, (n, _)) in &tally.by_code {
