@@ -122,7 +122,10 @@ mod tests {
         assert_eq!(fixed(&used), None);
         let shared = format!("FROM a\nARG CACHE_BUST OTHER=1\n{PINNED}");
         assert_eq!(fixed(&shared), None);
-        let crlf = format!("FROM a\r\nARG CACHE_BUST\r\n{}", PINNED.replace('\n', "\r\n"));
+        let crlf = format!(
+            "FROM a\r\nARG CACHE_BUST\r\n{}",
+            PINNED.replace('\n', "\r\n")
+        );
         assert_eq!(
             fixed(&crlf).as_deref(),
             Some(format!("FROM a\r\n{}", PINNED.replace('\n', "\r\n")).as_str())

@@ -121,7 +121,10 @@ pub fn render_summary(tally: &Tally, fixable: usize, unsafe_fixable: usize) -> S
         }
         out.push(')');
     } else if unsafe_fixable > 0 {
-        let _ = write!(out, " ({unsafe_fixable} fixable with `--fix --unsafe-fixes`)");
+        let _ = write!(
+            out,
+            " ({unsafe_fixable} fixable with `--fix --unsafe-fixes`)"
+        );
     }
     out.push_str(".\n");
     for (code, (n, _)) in &tally.by_code {
