@@ -427,6 +427,44 @@ EOF
     done
 }
 
+# The second cure: `cachebust pin` writes the commit into the file, so the build is reproducible (the
+# layer stays CACHED when the branch moves, and holds the pinned commit), and `cachebust update` moves it.
+step6_pin() {
+    section "STEP 6: cachebust pin, then update: reproducible until the pin moves"
+    SC_KIND=docker SC_LABEL="pin" SC_DIR="$E2E_TMP/pin" SC_DOCKERFILE=Dockerfile
+    SC_IMAGE=e2e/pin SC_REMOTE=pinned SC_REMOTE_KIND=plain
+    SC_NEEDLE="git clone" SC_BASE_NEEDLE="echo pin-base-layer"
+    new_remote pinned
+    mkdir -p "$SC_DIR"
+    cat >"$SC_DIR/Dockerfile" <<EOF
+FROM local/base
+RUN echo pin-base-layer > /base
+RUN git clone -b main $(git_url pinned) /src && git -C /src rev-parse HEAD > /commit
+EOF
+    sc_push
+    local first rc=0
+    first=$(remote_head pinned)
+    (cd "$SC_DIR" && "$CACHEBUST" pin Dockerfile) >"$E2E_TMP/logs/pin.log" 2>&1 ||
+        fail "cachebust pin failed" "$(cat "$E2E_TMP/logs/pin.log")"
+    assert_in_order "pin writes the tracking comment and the commit" "$SC_DIR/Dockerfile" \
+        "# cachebust: track main" "git -C /src checkout $first"
+    expect_clean "$SC_DIR" Dockerfile
+    sc_build pin1 plain
+    sc_expect rebuilt 1
+    sc_push
+    (cd "$SC_DIR" && "$CACHEBUST" update --check Dockerfile) >"$E2E_TMP/logs/update-check.log" 2>&1 || rc=$?
+    [[ $rc -eq 1 ]] || fail "update --check should exit 1 when the pin is behind (exit $rc)" \
+        "$(cat "$E2E_TMP/logs/update-check.log")"
+    pass "pin: update --check exits 1 when main moved"
+    sc_build pin2-remote-moved plain
+    sc_expect CACHED 1 CACHED
+    note "=> reproducible: the remote is at rev 2, the pinned image keeps rev 1 by construction"
+    (cd "$SC_DIR" && "$CACHEBUST" update Dockerfile) >"$E2E_TMP/logs/update.log" 2>&1 ||
+        fail "cachebust update failed" "$(cat "$E2E_TMP/logs/update.log")"
+    sc_build pin3-updated plain
+    sc_expect rebuilt 2 CACHED
+}
+
 main() {
     local started=$SECONDS
     make_tmp
@@ -451,6 +489,7 @@ main() {
     step4_global_arg
     step5_fact2 buildkit
     step5_fact2 classic
+    step6_pin
     step_image
     CACHEBUST="$CACHEBUST" bash "$E2E_DIR/podman.sh" || fail "the Podman/Buildah section (tests/e2e/podman.sh) failed"
 
