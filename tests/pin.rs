@@ -144,3 +144,59 @@ fn an_arg_default_is_pinned_updated_and_unpinned() {
     succeeds(dir, &["unpin", "Dockerfile"]);
     assert_eq!(read(&dockerfile), before);
 }
+
+/// `pin --format renovate` prints one Renovate regex manager per tracked pin (git-refs, the tracked
+/// branch, the URL); each regex finds exactly its pin's commit, and still does after Renovate moved
+/// another pin of the same instruction.
+#[test]
+fn the_renovate_config_finds_each_pin_and_survives_updates() {
+    let server = Server::start();
+    let dir = server.dir.path();
+    let (a, b, c) = (
+        Remote::new(&server, "a"),
+        Remote::new(&server, "b"),
+        Remote::new(&server, "c"),
+    );
+    let text = format!(
+        "FROM python:3\nARG C_REF=main\nRUN git clone -b main {} /a \\\n && pip install git+{}@main\nRUN pip install git+{}@${{C_REF}}\n",
+        a.url(),
+        b.url(),
+        c.url()
+    );
+    std::fs::write(dir.join("Dockerfile"), &text).unwrap();
+    let out = cachebust(dir, &["pin", "--format", "renovate", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let config: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let managers = config["customManagers"].as_array().unwrap();
+    assert_eq!(managers.len(), 3, "{config:#}");
+    let mut pinned = read(&dir.join("Dockerfile"));
+    let regexes: Vec<regex::Regex> = managers
+        .iter()
+        .map(|m| regex::Regex::new(m["matchStrings"][0].as_str().unwrap()).unwrap())
+        .collect();
+    // In the order of the file: the ARG's default first.
+    for (m, remote) in managers.iter().zip([&c, &a, &b]) {
+        assert_eq!(m["datasourceTemplate"], "git-refs");
+        assert_eq!(m["currentValueTemplate"], "main");
+        assert_eq!(m["packageNameTemplate"].as_str(), Some(remote.url()));
+        assert_eq!(m["managerFilePatterns"][0], "/^Dockerfile$/");
+    }
+    // Renovate moves each pin in turn; every regex still finds exactly its own pin.
+    for (i, new) in ["1", "2", "3"].iter().enumerate() {
+        let found: Vec<_> = regexes
+            .iter()
+            .map(|r| {
+                let caps: Vec<_> = r.captures_iter(&pinned).collect();
+                assert_eq!(caps.len(), 1, "{r}\n{pinned}");
+                caps[0].name("currentDigest").unwrap().range()
+            })
+            .collect();
+        let heads = [c.head("main"), a.head("main"), b.head("main")];
+        if i == 0 {
+            for (range, head) in found.iter().zip(&heads) {
+                assert_eq!(&pinned[range.clone()], head.as_str());
+            }
+        }
+        pinned.replace_range(found[i].clone(), &new.repeat(40));
+    }
+}

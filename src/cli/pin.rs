@@ -21,6 +21,17 @@ pub struct PinArgs {
     /// `update`: write nothing, list the pins that are behind and exit 1 when any is.
     #[arg(long)]
     pub check: bool,
+    /// Also print, on stdout, the Renovate config (`customManagers`, `git-refs`) that keeps the tracked
+    /// pins fresh; run it from the repository's root.
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "diff")]
+    pub format: Option<PinFormat>,
+}
+
+/// What `--format` prints after the action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PinFormat {
+    /// A Renovate config with one regex custom manager per tracked pin.
+    Renovate,
 }
 
 /// Runs one of the three commands.
@@ -31,6 +42,7 @@ pub fn run_pin(action: Action, args: &PinArgs) -> u8 {
         diff: args.diff,
         strict: args.strict,
         timeout: Duration::from_secs(args.timeout),
+        renovate: args.format == Some(PinFormat::Renovate),
     };
     run(&args.paths, &options)
 }

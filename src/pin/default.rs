@@ -137,6 +137,11 @@ fn declaration<'a>(
     Some((decl, value))
 }
 
+/// Whether `text` reads the variable `name` (`$NAME` or `${NAME}`).
+pub fn reads(text: &str, name: &str) -> bool {
+    variables(text).iter().any(|(_, n)| *n == name)
+}
+
 /// The names of the `$NAME` and `${NAME}` references in `text`, each with its offset.
 fn variables(text: &str) -> Vec<(usize, &str)> {
     let bytes = text.as_bytes();

@@ -17,6 +17,7 @@ use crate::fix::apply_edits;
 
 mod default;
 mod edit;
+mod renovate;
 pub mod run;
 
 pub use edit::{pin_source, unpin_sha};
@@ -190,7 +191,7 @@ pub fn tracked_pins(analysis: &Analysis<'_>) -> (Vec<TrackedPin>, Vec<String>) {
         let shas: Vec<_> = decls
             .iter()
             .filter(|d| d.default.as_deref().is_some_and(is_sha))
-            .filter_map(|d| default::default_range(text, d))
+            .filter_map(|d| Some((default::default_range(text, d)?, &d.name)))
             .collect();
         let line = analysis.file.position(span.start).line;
         if shas.len() != comments.len() {
@@ -202,11 +203,14 @@ pub fn tracked_pins(analysis: &Analysis<'_>) -> (Vec<TrackedPin>, Vec<String>) {
             ));
             continue;
         }
-        for ((comment, tracked), sha) in comments.into_iter().zip(shas) {
+        for ((comment, tracked), (sha, name)) in comments.into_iter().zip(shas) {
             let commit = &text[sha.clone()];
             let reader = analysis
                 .layers
                 .iter()
+                .filter(|l| {
+                    l.span.start > span.start && default::reads(&text[l.span.clone()], name)
+                })
                 .flat_map(|l| &l.sources)
                 .find(|s| s.reference.as_deref() == Some(commit));
             let Some(source) = reader else {

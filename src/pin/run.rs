@@ -38,6 +38,8 @@ pub struct Options {
     /// Exit 1 when a remote cannot be pinned.
     pub strict: bool,
     pub timeout: Duration,
+    /// Print the Renovate config that keeps the tracked pins fresh (after the action).
+    pub renovate: bool,
 }
 
 /// Runs the action over `paths`; exit 0, 1 (`--check` with pins behind, `--strict` with remotes left
@@ -51,6 +53,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> u8 {
         eprintln!("error: {}: {}", e.path.display(), e.message);
     }
     let mut writes = Vec::new();
+    let mut results = Vec::new();
     let mut behind = false;
     let mut skipped = false;
     for path in files {
@@ -78,8 +81,14 @@ pub fn run(paths: &[PathBuf], options: &Options) -> u8 {
             Action::Unpin => unpin_file(&analysis),
         };
         match result {
-            Ok(new) if new != file.text => writes.push((file.clone(), new)),
-            Ok(_) => {}
+            Ok(new) => {
+                if options.renovate {
+                    results.push((file.clone(), new.clone()));
+                }
+                if new != file.text {
+                    writes.push((file.clone(), new));
+                }
+            }
             Err(e) => {
                 eprintln!("error: {}", redact_text(&e, &[]));
                 failed = true;
@@ -102,6 +111,9 @@ pub fn run(paths: &[PathBuf], options: &Options) -> u8 {
                 return 2;
             }
         }
+    }
+    if options.renovate {
+        print_renovate(&results, &settings);
     }
     let changed = !writes.is_empty() && (options.check || options.diff);
     u8::from((options.check && changed) || behind || (options.strict && skipped))
@@ -230,4 +242,25 @@ fn unpin_file(analysis: &Analysis<'_>) -> Result<String, String> {
         return Err(problem.clone());
     }
     Ok(unpin_text(&analysis.file.text, &pins))
+}
+
+/// Prints the Renovate config for the tracked pins of each file's text as the action left it; a pin
+/// Renovate cannot follow is named on stderr.
+fn print_renovate(results: &[(SourceFile, String)], settings: &Settings) {
+    let mut files = Vec::new();
+    for (file, text) in results {
+        let file = SourceFile::new(file.path.clone(), file.display.clone(), text.clone());
+        let Ok(ast) = parse_dockerfile(&file) else {
+            continue;
+        };
+        let analysis = Analysis::new(&file, build_dockerfile(&file, &ast), settings);
+        let (pins, _) = tracked_pins(&analysis);
+        files.push((file.display.clone(), text.clone(), pins));
+    }
+    let (config, skipped) = super::renovate::config(&files);
+    for why in skipped {
+        eprintln!("not followed by Renovate: {}", redact_text(&why, &[]));
+    }
+    let json = serde_json::to_string_pretty(&config).unwrap_or_default();
+    println!("{}", redact_text(&json, &[]));
 }
