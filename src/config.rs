@@ -32,6 +32,8 @@ struct CacheBust {
     default: Option<Spanned<String>>,
     echo: Option<bool>,
     per_layer: Option<bool>,
+    /// CB001's cure: `bust-arg` (the default) or `add-git`.
+    strategy: Option<Spanned<String>>,
 }
 
 /// The config file that applies in `dir`: the nearest one in it or a parent directory.
@@ -152,6 +154,18 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Settings, ConfigError> {
     }
     if let Some(echo) = bust.echo {
         settings.fix_echo = echo;
+    }
+    if let Some(strategy) = &bust.strategy {
+        settings.fix_add_git = match strategy.get_ref().as_str() {
+            "add-git" => true,
+            "bust-arg" => false,
+            other => {
+                return Err(error(
+                    Some(strategy.span()),
+                    format!("unknown strategy `{other}`: `bust-arg` or `add-git`"),
+                ))
+            }
+        };
     }
     if let Some(per_layer) = bust.per_layer {
         settings.fix_per_layer = per_layer;

@@ -20,6 +20,9 @@ pub struct Settings {
     /// Whether fixes insert one arg per remote layer (`CACHE_BUST_<REPO>`, as `bust --per-layer` names
     /// them), so that a moved remote rebuilds only from its own layer.
     pub fix_per_layer: bool,
+    /// Whether CB001's fix replaces a plain `RUN git clone` by `ADD <git>#<ref>` (`--fix-strategy
+    /// add-git`) where it can.
+    pub fix_add_git: bool,
     /// Whether tags count as mutable refs.
     pub strict_tags: bool,
     pub detectors: &'static Detectors,
@@ -59,6 +62,7 @@ impl Default for Settings {
             fix_default: "unknown".into(),
             fix_echo: true,
             fix_per_layer: false,
+            fix_add_git: false,
             strict_tags: false,
             detectors: Detectors::builtin(),
             select: None,

@@ -362,3 +362,35 @@ fn per_layer_args_of_repositories_with_one_name_do_not_collide() {
          ARG CACHE_BUST_OTHER_MY_REPO=unknown\nRUN git clone https://github.com/other/my-repo.git /b\n"
     );
 }
+
+#[test]
+fn strategy_add_git_in_the_config_is_the_fix_strategy() {
+    let dockerfile = "FROM alpine\nRUN git clone -b main https://h/o/x.git /x\n";
+    let config = "[cache-bust]\nstrategy = \"add-git\"\n";
+    let dir = project(&[("Dockerfile", dockerfile), ("cachebust.toml", config)]);
+    let output = cachebust(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        "# syntax=docker/dockerfile:1\nFROM alpine\nADD https://h/o/x.git#main /x\n"
+    );
+    // The flag wins over the config.
+    std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+    let output = cachebust(
+        dir.path(),
+        &["check", "--fix", "--fix-strategy", "bust-arg"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let fixed = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(fixed.contains("ARG CACHE_BUST"), "{fixed}");
+
+    let bad = project(&[
+        ("Dockerfile", dockerfile),
+        ("cachebust.toml", "[cache-bust]\nstrategy = \"add\"\n"),
+    ]);
+    let output = cachebust(bad.path(), &["check"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("unknown strategy `add`"), "{err}");
+    assert!(err.contains("cachebust.toml:2:12"), "{err}");
+}

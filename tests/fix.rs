@@ -302,3 +302,64 @@ fn json_after_fix_lists_the_remaining_findings() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `--fix-strategy add-git` replaces each plain clone by `ADD URL#REF DEST` (and adds the syntax
+/// directive once, keeping a BOM and CRLF), keeps the bust-arg fix where `ADD` would change what the
+/// build does, and says why in the finding; the fixed file has no CB001 left for the converted layers.
+#[test]
+fn add_git_strategy_replaces_plain_clones_and_refuses_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "plain/Dockerfile",
+            "\u{feff}FROM alpine\r\nRUN git clone --depth 1 -b main https://github.com/acme/toolkit /src\r\nRUN make -C /src\r\nRUN git clone https://h/o/x.git /x\r\nRUN git -C /x describe --always\r\n",
+            "\u{feff}# syntax=docker/dockerfile:1\r\nFROM alpine\r\nADD https://github.com/acme/toolkit.git#main /src\r\nRUN make -C /src\r\nADD --keep-git-dir=true https://h/o/x.git /x\r\nRUN git -C /x describe --always\r\n",
+        ),
+        (
+            "old-frontend/Dockerfile",
+            "# syntax=docker/dockerfile:1.4\nFROM alpine\nRUN git clone -b main https://h/o/x.git /x\n",
+            "# syntax=docker/dockerfile:1.4\nFROM alpine\nARG CACHE_BUST=unknown\nRUN echo \"Cache bust: ${CACHE_BUST}\"\nRUN git clone -b main https://h/o/x.git /x\n",
+        ),
+        (
+            "more/Dockerfile",
+            "FROM alpine\nUSER app\nRUN git clone -b main https://h/o/x.git /x\nRUN git clone --recurse-submodules https://h/o/y.git /y\n",
+            "FROM alpine\nUSER app\nARG CACHE_BUST=unknown\nRUN echo \"Cache bust: ${CACHE_BUST}\"\nRUN git clone -b main https://h/o/x.git /x\nRUN git clone --recurse-submodules https://h/o/y.git /y\n",
+        ),
+    ];
+    let files: Vec<(&str, &str)> = cases.iter().map(|(p, b, _)| (*p, *b)).collect();
+    write_tree(dir.path(), &files);
+    let report = run(
+        dir.path(),
+        &["--isolated", "--fix-strategy", "add-git", "."],
+    );
+    let shown = text(&report.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for why in [
+        "older than 1.6",
+        "`USER app` runs the clone as that user",
+        "`--recurse-submodules`",
+    ] {
+        assert!(shown.contains(why), "{why}\n{shown}");
+    }
+    let out = run(
+        dir.path(),
+        &[
+            "--isolated",
+            "--fix",
+            "--unsafe-fixes",
+            "--fix-strategy",
+            "add-git",
+            ".",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    for (path, _, fixed) in cases {
+        assert_eq!(
+            text(&std::fs::read(dir.path().join(path)).unwrap()),
+            *fixed,
+            "{path}"
+        );
+    }
+}

@@ -25,6 +25,14 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
                 analysis.mutable_sources(layer),
         );
         let related = capped(related_labels(source, mutable), &mut help);
+        let add_git = settings
+            .fix_add_git
+            .then(|| super::add_git::fix(analysis, layer));
+        if let Some(Err(why)) = &add_git {
+            help.push_str(&format!(
+                " (`--fix-strategy add-git` does not apply here: {why}.)"
+            ));
+        }
         findings.push(Finding {
             code: "CB001",
             severity: rule.severity,
@@ -37,8 +45,9 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             label: wording::label(source),
             related,
             help,
-            fix: Some(
-                match analysis
+            fix: Some(match add_git {
+                Some(Ok(fix)) => fix,
+                _ => match analysis
                     .per_layer_arg(layer)
                     .filter(|_| settings.fix_per_layer)
                 {
@@ -67,7 +76,7 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
                         )],
                     },
                 },
-            ),
+            }),
         });
     }
 }

@@ -5,6 +5,7 @@ use crate::parse::dockerfile::parse_dockerfile;
 use crate::settings::Settings;
 use crate::source::SourceFile;
 
+pub mod add_git;
 pub mod analysis;
 mod cb000;
 mod cb001;

@@ -63,6 +63,19 @@ pub struct CheckArgs {
     /// Print the fixes as unified diffs and write nothing (also with `--fix`).
     #[arg(long)]
     pub diff: bool,
+    /// How CB001's fix cures a stale layer: a cache-bust arg, or (unsafe) `ADD <git>#<ref>`, which
+    /// BuildKit resolves on every build, in place of a plain `RUN git clone`.
+    #[arg(long, value_enum, value_name = "STRATEGY")]
+    pub fix_strategy: Option<FixStrategy>,
+}
+
+/// The cure CB001's fix writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FixStrategy {
+    /// An `ARG CACHE_BUST` before the layer (the default).
+    BustArg,
+    /// `ADD URL#REF DEST` in place of a plain `RUN git clone` (unsafe; needs BuildKit).
+    AddGit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -214,6 +227,9 @@ fn load_settings(args: &CheckArgs, cwd: &Path) -> Result<Settings, String> {
         settings.select = Some(check(&args.select)?);
     }
     settings.ignore.extend(check(&args.ignore)?);
+    if let Some(strategy) = args.fix_strategy {
+        settings.fix_add_git = strategy == FixStrategy::AddGit;
+    }
     if let Some(level) = args.fail_level {
         settings.fail_level = match level {
             FailLevel::Info => Severity::Info,
