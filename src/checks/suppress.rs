@@ -81,10 +81,25 @@ fn code_token() -> &'static Regex {
     CODE.get_or_init(|| Regex::new(r"(?i)\bCB[0-9]{3}\b").expect("valid regex"))
 }
 
+/// What [`attempt`] needs: a `#`, blanks, then `cachebust` in any case (any text that is not ASCII
+/// may fold to it by Unicode's rules, and goes to the regex).
+fn may_attempt(text: &str) -> bool {
+    !text.is_ascii()
+        || text.match_indices('#').any(|(at, _)| {
+            let rest = text[at + 1..].trim_start_matches([' ', '\t']);
+            rest.get(..9)
+                .is_some_and(|word| word.eq_ignore_ascii_case("cachebust"))
+        })
+}
+
 /// The suppression comments of `file`: whole-line ones, and with `trailing` also those after other
 /// text on their line, past a blank (YAML's rule; a Dockerfile has no trailing comments). The caller
 /// drops those that are not comments at all, such as a `#` inside a YAML string.
 pub fn find_comments(file: &SourceFile, trailing: bool) -> Vec<Comment> {
+    // Most files hold no suppression: skip compiling `attempt` for them (start-up, issue 19).
+    if !may_attempt(&file.text) {
+        return Vec::new();
+    }
     attempt()
         .find_iter(&file.text)
         .filter_map(|m| {
