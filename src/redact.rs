@@ -18,45 +18,99 @@ use regex::Regex;
 
 const MASK: &str = "***";
 
-struct Patterns {
-    /// A quick test that `text` may hold any secret at all.
-    prefilter: Regex,
-    userinfo: Regex,
-    query: Regex,
-    header: Regex,
-    user_option: Regex,
-    password_option: Regex,
-    assignment: Regex,
+pub(crate) mod guard;
+
+pub(crate) use guard::Guard;
+use guard::{cached, query_name_ends_with, word_ending};
+
+/// Where a URL's authority ends for [`userinfo`]: its class `[^/?#\s'"`]`.
+const AUTHORITY_STOPS: &[u8] = b"/?#'\"` \t\n\r\x0b\x0c";
+
+// Each pattern compiles the first time its guard lets a text through (start-up, issue 19).
+
+/// The authority runs to the first `/`, `?`, `#`, blank or quote; its userinfo to its last `@`.
+fn userinfo() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    cached(&RE, r#"(?i)\b[a-z][a-z0-9+.-]*://([^/?#\s'"`]*)@"#)
 }
 
-fn patterns() -> &'static Patterns {
-    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
-    PATTERNS.get_or_init(|| Patterns {
-        prefilter: Regex::new(
-            r"(?i)://|[?&][a-z_]*(?:token|sig|signature|password|key|auth)=|authoriz|private-token|job-token|-u|--user|password|passwd|token|secret|_auth|_pat\b|_key\b|credential",
-        )
-        .expect("valid regex"),
-        // The authority runs to the first `/`, `?`, `#`, blank or quote; its userinfo to its last `@`.
-        userinfo: Regex::new(r#"(?i)\b[a-z][a-z0-9+.-]*://([^/?#\s'"`]*)@"#).expect("valid regex"),
-        query: Regex::new(
-            r##"(?i)[?&](?:access_token|private_token|job_token|oauth_token|token|api_key|apikey|key|sig|signature|password|auth)=([^&\s'"#`]+)"##,
-        )
-        .expect("valid regex"),
-        header: Regex::new(
-            r#"(?i)\b(?:authorization|proxy-authorization)\s*:\s*(?:(?:token|bearer|basic|digest)\s+)?([^\s'"`]+)|\b(?:private-token|job-token|x-api-key|x-auth-token)\s*:\s*([^\s'"`]+)"#,
-        )
-        .expect("valid regex"),
-        user_option: Regex::new(r#"(?:^|\s)(?:-u\s*|--user[=\s]\s*|--proxy-user[=\s]\s*)['"]?[^:\s'"`]*:([^\s'"`]+)"#)
-            .expect("valid regex"),
-        password_option: Regex::new(
-            r#"(?i)--(?:http-|ftp-|proxy-)?(?:password|passwd)[=\s]\s*['"]?([^\s'"`]+)"#,
-        )
-        .expect("valid regex"),
-        assignment: Regex::new(
-            r#"(?i)\b(?:[A-Za-z0-9]+_)*(?:TOKEN|PASSWORD|PASSWD|SECRET|AUTH|PAT|KEY|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_[A-Za-z0-9]+)*(?:=|:[ \t]+|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'`;&|]+)"#,
-        )
-        .expect("valid regex"),
-    })
+fn query() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    cached(
+        &RE,
+        r##"(?i)[?&](?:access_token|private_token|job_token|oauth_token|token|api_key|apikey|key|sig|signature|password|auth)=([^&\s'"#`]+)"##,
+    )
+}
+
+fn header() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    cached(
+        &RE,
+        r#"(?i)\b(?:authorization|proxy-authorization)\s*:\s*(?:(?:token|bearer|basic|digest)\s+)?([^\s'"`]+)|\b(?:private-token|job-token|x-api-key|x-auth-token)\s*:\s*([^\s'"`]+)"#,
+    )
+}
+
+fn user_option() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    cached(
+        &RE,
+        r#"(?:^|\s)(?:-u\s*|--user[=\s]\s*|--proxy-user[=\s]\s*)['"]?[^:\s'"`]*:([^\s'"`]+)"#,
+    )
+}
+
+fn password_option() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    cached(
+        &RE,
+        r#"(?i)--(?:http-|ftp-|proxy-)?(?:password|passwd)[=\s]\s*['"]?([^\s'"`]+)"#,
+    )
+}
+
+fn assignment() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    cached(
+        &RE,
+        r#"(?i)\b(?:[A-Za-z0-9]+_)*(?:TOKEN|PASSWORD|PASSWD|SECRET|AUTH|PAT|KEY|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_[A-Za-z0-9]+)*(?:=|:[ \t]+|[ \t]+)("[^"\n]*"|'[^'\n]*'|[^\s"'`;&|]+)"#,
+    )
+}
+
+/// A quick test that `text` may hold any secret at all: outside it, nothing is masked.
+fn may_hold_secret(guard: &Guard<'_>) -> bool {
+    match guard.lower() {
+        Some(lower) => {
+            [
+                "://",
+                "authoriz",
+                "private-token",
+                "job-token",
+                "-u",
+                "--user",
+                "password",
+                "passwd",
+                "token",
+                "secret",
+                "_auth",
+                "credential",
+            ]
+            .iter()
+            .any(|n| lower.contains(n))
+                || query_name_ends_with(
+                    lower,
+                    &["token", "sig", "signature", "password", "key", "auth"],
+                )
+                || word_ending(lower, "_pat")
+                || word_ending(lower, "_key")
+        }
+        // The same test by regex where case folding is Unicode's.
+        None => {
+            static RE: OnceLock<Regex> = OnceLock::new();
+            cached(
+                &RE,
+                r"(?i)://|[?&][a-z_]*(?:token|sig|signature|password|key|auth)=|authoriz|private-token|job-token|-u|--user|password|passwd|token|secret|_auth|_pat\b|_key\b|credential",
+            )
+            .is_match(guard.text())
+        }
+    }
 }
 
 /// The byte ranges of every secret in `text`, sorted and merged. Variable references (`${GIT_TOKEN}`)
@@ -64,7 +118,7 @@ fn patterns() -> &'static Patterns {
 /// then `pass@host`, `ENV A=1 \` then `GIT_TOKEN=…`) is found in the logical lines, where Docker
 /// reads it, and its bytes on each physical line are in the ranges (the `\` and line break are not).
 pub fn secret_spans(text: &str) -> Vec<Range<usize>> {
-    if !patterns().prefilter.is_match(text) {
+    if !may_hold_secret(&Guard::new(text)) {
         return Vec::new();
     }
     let mut found = physical_spans(text);
@@ -100,10 +154,13 @@ impl Joined {
     fn new(original: &str) -> Joined {
         // Both escape characters (`# escape=` may make it a backtick): joining more than Docker does
         // can only find more secrets, never fewer.
-        static CONTINUATION: OnceLock<Regex> = OnceLock::new();
-        let re = CONTINUATION.get_or_init(|| Regex::new(r"[\\`][ \t]*\r?\n").expect("valid regex"));
         let mut text = String::new();
         let mut segments = vec![(0, 0)];
+        if !(original.contains('\n') && original.contains(['\\', '`'])) {
+            return Joined { text, segments };
+        }
+        static CONTINUATION: OnceLock<Regex> = OnceLock::new();
+        let re = cached(&CONTINUATION, r"[\\`][ \t]*\r?\n");
         let mut at = 0;
         for m in re.find_iter(original) {
             text.push_str(&original[at..m.start()]);
@@ -172,26 +229,69 @@ impl Joined {
 }
 
 fn physical_spans(text: &str) -> Vec<Range<usize>> {
-    let p = patterns();
-    let mut found: Vec<Range<usize>> = p
-        .userinfo
-        .captures_iter(text)
-        .filter_map(|c| c.get(1))
-        .filter(|info| userinfo_is_secret(info.as_str()))
-        .map(|info| info.range())
-        .collect();
-    let mut groups = |re: &Regex| {
-        for c in re.captures_iter(text) {
+    physical_spans_guarded(text, true)
+}
+
+/// [`physical_spans`], with or without the guards (the tests check both find the same).
+fn physical_spans_guarded(text: &str, guarded: bool) -> Vec<Range<usize>> {
+    let guard = Guard::new(text);
+    let maybe = |test: bool| test || !guarded;
+    let has_userinfo = maybe(guard.userinfo(AUTHORITY_STOPS));
+    let mut found: Vec<Range<usize>> = Vec::new();
+    if has_userinfo {
+        found.extend(
+            userinfo()
+                .captures_iter(text)
+                .filter_map(|c| c.get(1))
+                .filter(|info| userinfo_is_secret(info.as_str()))
+                .map(|info| info.range()),
+        );
+    }
+    let mut groups = |re: fn() -> &'static Regex, maybe: bool| {
+        if !maybe {
+            return;
+        }
+        for c in re().captures_iter(text) {
             for m in c.iter().skip(1).flatten() {
                 found.push(m.range());
             }
         }
     };
-    groups(&p.query);
-    groups(&p.header);
-    groups(&p.user_option);
-    groups(&p.password_option);
-    for c in p.assignment.captures_iter(text) {
+    groups(query, maybe(guard.query()));
+    let colon = text.contains(':');
+    groups(
+        header,
+        maybe(
+            colon
+                && guard.any_ci(&[
+                    "authorization",
+                    "private-token",
+                    "job-token",
+                    "x-api-key",
+                    "x-auth-token",
+                ]),
+        ),
+    );
+    groups(user_option, maybe(colon && text.contains("-u")));
+    groups(
+        password_option,
+        maybe(text.contains("--") && guard.any_ci(&["password", "passwd"])),
+    );
+    let assignments = maybe(guard.any_ci(&[
+        "token",
+        "password",
+        "passwd",
+        "secret",
+        "auth",
+        "pat",
+        "key",
+        "credential",
+    ]));
+    for c in assignments
+        .then(|| assignment().captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let Some(value) = c.get(1) else { continue };
         let name_end = value.start();
         let line_start = text[..name_end].rfind('\n').map_or(0, |i| i + 1);
@@ -204,7 +304,9 @@ fn physical_spans(text: &str) -> Vec<Range<usize>> {
         }
         found.push(value.range());
     }
-    found.extend(values_of_userinfo_variables(text));
+    if has_userinfo {
+        found.extend(values_of_userinfo_variables(text));
+    }
     found.retain(|r| !r.is_empty() && !only_references(&text[r.clone()]));
     found.sort_by_key(|r| r.start);
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(found.len());
@@ -221,10 +323,8 @@ fn physical_spans(text: &str) -> Vec<Range<usize>> {
 /// cachebust calls them credentials (CB006), so they are hidden whatever their name.
 fn values_of_userinfo_variables(text: &str) -> Vec<Range<usize>> {
     static VAR: OnceLock<Regex> = OnceLock::new();
-    let var =
-        VAR.get_or_init(|| Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex"));
-    let mut names: Vec<&str> = patterns()
-        .userinfo
+    let var = cached(&VAR, r"\$\{?([A-Za-z_][A-Za-z0-9_]*)");
+    let mut names: Vec<&str> = userinfo()
         .captures_iter(text)
         .filter_map(|c| c.get(1))
         .flat_map(|info| var.captures_iter(info.as_str()).filter_map(|c| c.get(1)))
@@ -294,21 +394,24 @@ fn is_declaration(before: &str) -> bool {
 /// Whether a secret's text is made only of variable references and punctuation
 /// (`${GIT_USER}:${GIT_TOKEN}`, `"$TOKEN"`, `$(cat /run/secrets/t)`), which show names, not values.
 fn only_references(secret: &str) -> bool {
-    static VAR: OnceLock<Regex> = OnceLock::new();
-    let var = VAR.get_or_init(|| {
-        Regex::new(
-            r"\$\{?[A-Za-z_][A-Za-z0-9_]*(?:[:?+-][^}]*)?\}?|\$\{\{[^}]*\}\}|\$\(\([^)]*\)\)",
-        )
-        .expect("valid regex")
-    });
     // A command substitution (`Bearer $(cat /run/secrets/t)`) reads a secret, it is not one; a value
     // already masked (`***`) is masked again by nothing.
     if secret.starts_with("$(") || secret.starts_with('`') {
         return true;
     }
-    var.replace_all(secret, "")
-        .chars()
-        .all(|c| matches!(c, ':' | '"' | '\'' | '@' | ' ' | '*'))
+    let punctuation = |rest: &str| {
+        rest.chars()
+            .all(|c| matches!(c, ':' | '"' | '\'' | '@' | ' ' | '*'))
+    };
+    if !secret.contains('$') {
+        return punctuation(secret);
+    }
+    static VAR: OnceLock<Regex> = OnceLock::new();
+    let var = cached(
+        &VAR,
+        r"\$\{?[A-Za-z_][A-Za-z0-9_]*(?:[:?+-][^}]*)?\}?|\$\{\{[^}]*\}\}|\$\(\([^)]*\)\)",
+    );
+    punctuation(&var.replace_all(secret, ""))
 }
 
 /// The text with every secret replaced by `*` of the same byte length (offsets stay valid).
@@ -350,8 +453,10 @@ pub fn redact_text(text: &str) -> String {
 pub fn redact_url(url: &str) -> String {
     // Secrets first, while the userinfo still names the variables whose values are secrets.
     let text = redact_text(url);
-    patterns()
-        .userinfo
+    if !Guard::new(&text).userinfo(AUTHORITY_STOPS) {
+        return text;
+    }
+    userinfo()
         .replace_all(&text, |c: &regex::Captures<'_>| {
             let whole = &c[0];
             format!("{}***@", &whole[..whole.len() - c[1].len() - 1])
@@ -440,6 +545,71 @@ pub fn redact_json(value: &mut serde_json::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The guards only skip work: on every fixture and on texts made to sit at their edges, the
+    /// guarded redactor finds what the unguarded one finds, and the prefilter agrees with its regex.
+    #[test]
+    fn guards_never_hide_a_match() {
+        let prefilter = Regex::new(
+            r"(?i)://|[?&][a-z_]*(?:token|sig|signature|password|key|auth)=|authoriz|private-token|job-token|-u|--user|password|passwd|token|secret|_auth|_pat\b|_key\b|credential",
+        )
+        .unwrap();
+        let mut texts: Vec<String> = [
+            "AUTH=x",
+            "a_pat=1",
+            "a_path=1",
+            "A_KEY: v",
+            "x?sig=1",
+            "x?tokens=1",
+            "-U a:b",
+            "curl -u me:pw h",
+            "curl --user=me:pw",
+            "--http-password=p",
+            "PASSWORD p",
+            "Authorization: Bearer abc",
+            "PRIVATE-TOKEN: t",
+            "x-api-key:k",
+            "https://u:p@h/x",
+            "https://h/x?a@b",
+            "https://h#x@y",
+            "git+ssh://git:tok@h/r",
+            "TO\u{212a}EN=v",
+            "ſecret=v",
+            "ENV GIT_TOKEN value",
+            "https://${GH}@h\nARG GH=v\n",
+            "K=v\\\nTOKEN=w",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.extend(text.lines().map(String::from));
+                    texts.push(text);
+                }
+            }
+        }
+        assert!(texts.len() > 1000, "{}", texts.len());
+        for text in &texts {
+            assert_eq!(
+                may_hold_secret(&Guard::new(text)),
+                prefilter.is_match(text),
+                "{text:?}"
+            );
+            assert_eq!(
+                physical_spans_guarded(text, true),
+                physical_spans_guarded(text, false),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn every_secret_form_is_hidden() {

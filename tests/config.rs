@@ -394,3 +394,38 @@ fn strategy_add_git_in_the_config_is_the_fix_strategy() {
     assert!(err.contains("unknown strategy `add`"), "{err}");
     assert!(err.contains("cachebust.toml:2:12"), "{err}");
 }
+
+/// Built-in patterns compile on first use (start-up cost, issue 19); a user's compile when the config is
+/// read, so a bad regex in any field is an error at its entry before anything is linted, never a panic
+/// when a command first reaches it.
+#[test]
+fn a_bad_regex_in_user_data_is_an_error_at_load_whatever_its_field() {
+    let form = |field: &str, value: &str| {
+        format!("[[form]]\nid = \"mine\"\npattern = '^(?P<url>mine:.+)$'\n{field} = '{value}'\n")
+    };
+    let cases = [
+        (
+            "[[form]]\nid = \"mine\"\npattern = '^(?P<url>mine:(.+)$'\n".to_string(),
+            "`mine`: invalid `pattern`",
+        ),
+        (form("require", "[a-"), "`mine`: invalid `require`"),
+        (form("exclude", "(?P<x"), "`mine`: invalid `exclude`"),
+        (
+            "[[detector]]\nid = \"mine\"\ntool = \"z\"\ncommands = [\"z get\"]\nurl = \"positional\"\npositional-pattern = '[unclosed'\n".to_string(),
+            "`mine`: invalid `positional-pattern`",
+        ),
+        (
+            "[[bust-idiom]]\nid = \"mine\"\npattern = 'a{2,1}'\n".to_string(),
+            "`mine`: invalid `pattern`",
+        ),
+    ];
+    for (config, message) in cases {
+        let stderr = bad_config(&config);
+        assert!(
+            stderr.contains(&format!("extra detector data: {message}")),
+            "{config}\n{stderr}"
+        );
+        assert!(stderr.contains("cachebust.toml:2:6"), "{config}\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}

@@ -94,12 +94,41 @@ fn code_token() -> &'static Regex {
     CODE.get_or_init(|| Regex::new(r"(?i)\bCB[0-9]{3}\b").expect("valid regex"))
 }
 
+/// What [`attempt`] needs: a `#`, blanks, then `cachebust` in any case (any text that is not ASCII
+/// may fold to it by Unicode's rules, and goes to the regex).
+fn may_attempt(text: &str) -> bool {
+    !text.is_ascii()
+        || text.match_indices('#').any(|(at, _)| {
+            let rest = text[at + 1..].trim_start_matches([' ', '\t']);
+            rest.get(..9)
+                .is_some_and(|word| word.eq_ignore_ascii_case("cachebust"))
+        })
+}
+
+/// What [`foreign`] needs: `CB` in any case before a digit (text that is not ASCII goes to the regex).
+fn may_name_a_code(text: &str) -> bool {
+    !text.is_ascii()
+        || text.as_bytes().windows(3).any(|w| {
+            w[0].eq_ignore_ascii_case(&b'c')
+                && w[1].eq_ignore_ascii_case(&b'b')
+                && w[2].is_ascii_digit()
+        })
+}
+
 /// The suppression comments of `file`: whole-line ones, and with `trailing` also those after other
 /// text on their line, past a blank (YAML's rule; a Dockerfile has no trailing comments). The caller
 /// drops those that are not comments at all, such as a `#` inside a YAML string.
 pub fn find_comments(file: &SourceFile, trailing: bool) -> Vec<Comment> {
-    let ours = attempt().find_iter(&file.text).map(|m| (m, false));
-    let theirs = foreign().find_iter(&file.text).map(|m| (m, true));
+    // Most files hold no suppression: skip compiling the regexes for them (start-up, issue 19).
+    let text = &file.text;
+    let ours = may_attempt(text)
+        .then(|| attempt().find_iter(text).map(|m| (m, false)))
+        .into_iter()
+        .flatten();
+    let theirs = may_name_a_code(text)
+        .then(|| foreign().find_iter(text).map(|m| (m, true)))
+        .into_iter()
+        .flatten();
     let mut found: Vec<(regex::Match<'_>, bool)> = ours.chain(theirs).collect();
     found.sort_by_key(|(m, _)| m.start());
     // A match inside an earlier one (`# cachebust ignore # noqa CB001`) is part of that comment.

@@ -7,6 +7,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::redact::guard::cached;
+use crate::redact::Guard;
+
 /// Why a URL leaks a secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Leak {
@@ -16,41 +19,94 @@ pub enum Leak {
     QueryToken,
 }
 
-struct Patterns {
-    userinfo: Regex,
-    query: Regex,
-    secret_name: Regex,
-    secret_decl: Regex,
-    /// A word that every `secret_decl` match holds: most files have none, and this literal search is
-    /// far quicker than the line-anchored `secret_decl` over the whole text.
-    secret_word: Regex,
+// Each pattern compiles the first time a text passes its guard (start-up, issue 19).
+
+fn userinfo() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    cached(&RE, r#"(?i)\b(?:git\+)?(?:https?|ftps?)://([^/@\s'"`]+)@"#)
 }
 
-fn patterns() -> &'static Patterns {
-    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
-    PATTERNS.get_or_init(|| Patterns {
-        userinfo: Regex::new(r#"(?i)\b(?:git\+)?(?:https?|ftps?)://([^/@\s'"`]+)@"#).expect("valid regex"),
-        query: Regex::new(
-            r##"(?i)[?&](?:access_token|private_token|job_token|token|api_key|apikey|sig|signature|password|auth)=([^&\s'"#`]+)"##,
+/// Where [`userinfo`]'s authority class `[^/@\s'"`]` ends, short of the `@` itself.
+const USERINFO_STOPS: &[u8] = b"/'\"` \t\n\r\x0b\x0c";
+
+fn query() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    cached(
+        &RE,
+        r##"(?i)[?&](?:access_token|private_token|job_token|token|api_key|apikey|sig|signature|password|auth)=([^&\s'"#`]+)"##,
+    )
+}
+
+/// Whole `_`-separated words: `GIT_TOKEN`, `NPM_AUTH`, but not `TOKENIZERS_VERSION` or `WEBAUTHN`.
+fn secret_name() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    cached(
+        &RE,
+        r"(?i)(?:^|_)(?:TOKEN|PASSWORD|PASSWD|PASS|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)(?:_|$)",
+    )
+}
+
+fn secret_decl() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    cached(
+        &RE,
+        r#"(?im)^[ \t]*(?:ONBUILD[ \t]+)?(?:ARG|ENV)[ \t]+(?:[^\n]*?[ \t])?(?:\w*_)?(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_\w*)?[= ]("[^"\n]*"|'[^'\n]*'|[^\s]+)"#,
+    )
+}
+
+/// A word that every [`secret_decl`] match holds: most files have none, and this test is far quicker
+/// than the line-anchored `secret_decl` over the whole text.
+fn has_secret_word(text: &str) -> bool {
+    let guard = Guard::new(text);
+    if guard.lower().is_none() {
+        static RE: OnceLock<Regex> = OnceLock::new();
+        return cached(
+            &RE,
+            r"(?i)token|passw|secret|api_?key|private_?key|credential",
         )
-        .expect("valid regex"),
-        // Whole `_`-separated words: `GIT_TOKEN`, `NPM_AUTH`, but not `TOKENIZERS_VERSION` or `WEBAUTHN`.
-        secret_name: Regex::new(
-            r"(?i)(?:^|_)(?:TOKEN|PASSWORD|PASSWD|PASS|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)(?:_|$)",
-        )
-            .expect("valid regex"),
-        secret_decl: Regex::new(
-            r#"(?im)^[ \t]*(?:ONBUILD[ \t]+)?(?:ARG|ENV)[ \t]+(?:[^\n]*?[ \t])?(?:\w*_)?(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_\w*)?[= ]("[^"\n]*"|'[^'\n]*'|[^\s]+)"#,
-        )
-        .expect("valid regex"),
-        secret_word: Regex::new(r"(?i)token|passw|secret|api_?key|private_?key|credential")
-            .expect("valid regex"),
-    })
+        .is_match(text);
+    }
+    guard.any_ci(&[
+        "token",
+        "passw",
+        "secret",
+        "apikey",
+        "api_key",
+        "privatekey",
+        "private_key",
+        "credential",
+    ])
 }
 
 /// Whether a variable name looks like it holds a secret (`GIT_TOKEN`, `NPM_AUTH`, `DB_PASSWORD`).
 pub fn is_secret_name(name: &str) -> bool {
-    patterns().secret_name.is_match(name)
+    if !name.is_ascii() {
+        return secret_name().is_match(name);
+    }
+    // `secret_name` by hand: a word that starts the name or follows a `_` and ends it or a `_`.
+    const WORDS: [&str; 12] = [
+        "token",
+        "password",
+        "passwd",
+        "pass",
+        "secret",
+        "apikey",
+        "api_key",
+        "privatekey",
+        "private_key",
+        "credential",
+        "credentials",
+        "auth",
+    ];
+    let lower = name.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    (0..bytes.len())
+        .filter(|&at| at == 0 || bytes[at - 1] == b'_')
+        .any(|at| {
+            WORDS.iter().any(|w| {
+                lower[at..].starts_with(w) && bytes.get(at + w.len()).is_none_or(|&b| b == b'_')
+            })
+        })
 }
 
 /// Whether the user part of a URL is a credential on its own: a token, or a secret-named variable.
@@ -98,11 +154,10 @@ fn has_query(text: &str) -> bool {
 
 /// The byte ranges of secrets inside `text` (userinfo and token query values of any URL in it).
 pub fn secret_ranges(text: &str) -> Vec<(Range<usize>, Leak)> {
-    let p = patterns();
     let mut found: Vec<(Range<usize>, Leak)> = Vec::new();
-    if text.contains("://") && text.contains('@') {
+    if Guard::new(text).userinfo(USERINFO_STOPS) {
         found.extend(
-            p.userinfo
+            userinfo()
                 .captures_iter(text)
                 .filter_map(|c| c.get(1))
                 .filter(|m| is_secret_userinfo(m.as_str()))
@@ -111,7 +166,7 @@ pub fn secret_ranges(text: &str) -> Vec<(Range<usize>, Leak)> {
     }
     if has_query(text) {
         found.extend(
-            p.query
+            query()
                 .captures_iter(text)
                 .filter_map(|c| c.get(1))
                 .map(|m| (m.range(), Leak::QueryToken)),
@@ -149,14 +204,12 @@ pub fn vars_in_secrets(text: &str) -> Vec<String> {
 
 fn var_regex() -> &'static Regex {
     static VAR: OnceLock<Regex> = OnceLock::new();
-    VAR.get_or_init(|| {
-        Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)(?:[:?+-][^}]*)?\}?").expect("valid regex")
-    })
+    cached(&VAR, r"\$\{?([A-Za-z_][A-Za-z0-9_]*)(?:[:?+-][^}]*)?\}?")
 }
 
 /// Secret-named variables (`$GIT_TOKEN`, `${NPM_AUTH}`) used inside a URL in `text`.
 pub fn secret_vars_in_url(text: &str) -> Vec<String> {
-    if !text.contains("://") {
+    if !text.contains("://") || !text.contains('$') {
         return Vec::new();
     }
     var_regex()
@@ -177,10 +230,9 @@ pub fn mask_secrets(text: &str) -> Cow<'_, str> {
         .filter(|(r, leak)| is_literal(&text[r.clone()], *leak))
         .map(|(r, _)| r)
         .collect();
-    if patterns().secret_word.is_match(text) {
+    if has_secret_word(text) {
         ranges.extend(
-            patterns()
-                .secret_decl
+            secret_decl()
                 .captures_iter(text)
                 .filter_map(|c| c.get(1))
                 .map(|m| m.range()),
@@ -204,6 +256,63 @@ pub fn mask_secrets(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hand-written tests that stand before the regexes (start-up) agree with them.
+    #[test]
+    fn guards_agree_with_their_regexes() {
+        let mut texts: Vec<String> = [
+            "GIT_TOKEN",
+            "npm_auth",
+            "TOKENIZERS_VERSION",
+            "BYPASS",
+            "API_KEY",
+            "x_apikey_y",
+            "PRIVATE_KEY",
+            "A_CREDENTIALS",
+            "pass",
+            "passw",
+            "TO\u{212a}EN",
+            "ſecret",
+            "_AUTH_",
+            "https://u:p@h",
+            "https://h?x@y",
+            "https://h/a@b",
+            "http://a b@c",
+            "ftp://t@h",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.extend(
+                        text.split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .map(String::from),
+                    );
+                    texts.extend(text.lines().map(String::from));
+                }
+            }
+        }
+        let word = Regex::new(r"(?i)token|passw|secret|api_?key|private_?key|credential").unwrap();
+        for text in &texts {
+            assert_eq!(
+                is_secret_name(text),
+                secret_name().is_match(text),
+                "{text:?}"
+            );
+            assert_eq!(has_secret_word(text), word.is_match(text), "{text:?}");
+            if userinfo().is_match(text) {
+                assert!(Guard::new(text).userinfo(USERINFO_STOPS), "{text:?}");
+            }
+        }
+    }
 
     #[test]
     fn finds_and_redacts_credentials() {

@@ -6,6 +6,7 @@ pub mod checkout;
 pub mod credentials;
 pub mod interpret;
 pub mod manifests;
+pub mod pattern;
 pub mod refs;
 pub mod spec;
 

@@ -2,10 +2,10 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use super::base_name;
+use super::pattern::Pattern;
 use super::refs::RefKind;
 
 /// How a detector finds the remote's URL among a command's arguments.
@@ -26,7 +26,7 @@ pub struct Detector {
     /// Each entry is the program followed by its subcommand words (`["uv", "pip", "install"]`).
     pub commands: Vec<Vec<String>>,
     pub url: UrlFrom,
-    pub positional_pattern: Option<Regex>,
+    pub positional_pattern: Option<Pattern>,
     pub value_options: Vec<String>,
     pub ref_options: BTreeMap<String, RefOption>,
     pub ref_positional: Option<usize>,
@@ -67,9 +67,9 @@ impl RefOption {
 #[derive(Debug)]
 pub struct Form {
     pub id: String,
-    pub pattern: Regex,
-    pub require: Option<Regex>,
-    pub exclude: Option<Regex>,
+    pub pattern: Pattern,
+    pub require: Option<Pattern>,
+    pub exclude: Option<Pattern>,
     pub template: Option<String>,
     pub ref_kind: Option<RefKind>,
     pub default_ref: Option<String>,
@@ -79,7 +79,7 @@ pub struct Form {
 #[derive(Debug)]
 pub struct BustIdiom {
     pub id: String,
-    pub pattern: Regex,
+    pub pattern: Pattern,
 }
 
 /// How a manifest file is read.
@@ -241,44 +241,69 @@ impl Detectors {
     pub fn builtin() -> &'static Detectors {
         static BUILTIN_DETECTORS: OnceLock<Detectors> = OnceLock::new();
         BUILTIN_DETECTORS.get_or_init(|| {
-            Detectors::from_toml(BUILTIN).expect("rules/detectors.toml is checked by the tests")
+            let raw: RawFile =
+                toml::from_str(BUILTIN).expect("rules/detectors.toml is checked by the tests");
+            let lazy = Lazy::all_of(&raw);
+            Detectors::compile(raw, lazy).expect("rules/detectors.toml is checked by the tests")
         })
     }
 
-    /// Compiles detector data; the error names the entry and field at fault.
+    /// Compiles detector data, every pattern at once; the error names the entry and field at fault.
     pub fn from_toml(text: &str) -> Result<Detectors, String> {
         let raw: RawFile = toml::from_str(text).map_err(|e| e.to_string())?;
-        Detectors::compile(raw)
+        Detectors::compile(raw, Lazy::default())
+    }
+
+    /// Compiles every pattern not compiled yet (the tests: the built-in data is compiled lazily).
+    pub fn compile_all_patterns(&self) -> Result<(), String> {
+        let patterns = self
+            .forms
+            .iter()
+            .flat_map(|f| [Some(&f.pattern), f.require.as_ref(), f.exclude.as_ref()])
+            .chain(self.detectors.iter().map(|d| d.positional_pattern.as_ref()))
+            .chain(self.bust_idioms.iter().map(|i| Some(&i.pattern)))
+            .flatten();
+        for p in patterns {
+            regex::Regex::new(p.as_str()).map_err(|e| format!("`{}`: {e}", p.as_str()))?;
+        }
+        for f in &self.forms {
+            check_form_groups(&f.id, &f.pattern, f.template.is_some())?;
+        }
+        Ok(())
     }
 
     /// The built-in detectors plus a config file's extra entries (which may use the built-in forms).
     pub fn with_extra(extra: RawFile) -> Result<Detectors, String> {
         let mut raw: RawFile = toml::from_str(BUILTIN).map_err(|e| e.to_string())?;
+        let lazy = Lazy::all_of(&raw);
         raw.forms.extend(extra.forms);
         raw.detectors.extend(extra.detectors);
         raw.bust_idioms.extend(extra.bust_idioms);
         raw.manifests.extend(extra.manifests);
         raw.wrappers.extend(extra.wrappers);
-        Detectors::compile(raw)
+        Detectors::compile(raw, lazy)
     }
 
-    fn compile(raw: RawFile) -> Result<Detectors, String> {
+    fn compile(raw: RawFile, lazy: Lazy) -> Result<Detectors, String> {
         let forms = raw
             .forms
             .into_iter()
-            .map(compile_form)
+            .enumerate()
+            .map(|(i, f)| compile_form(f, i < lazy.forms))
             .collect::<Result<Vec<_>, _>>()?;
         let detectors = raw
             .detectors
             .into_iter()
-            .map(|d| compile_detector(d, &forms))
+            .enumerate()
+            .map(|(i, d)| compile_detector(d, &forms, i < lazy.detectors))
             .collect::<Result<Vec<_>, _>>()?;
         let bust_idioms = raw
             .bust_idioms
             .into_iter()
-            .map(|i| {
+            .enumerate()
+            .map(|(n, i)| {
                 Ok(BustIdiom {
-                    pattern: regex(&i.id, "pattern", &i.pattern)?,
+                    pattern: pattern(&i.id, "pattern", i.pattern, n < lazy.bust_idioms)?,
                     id: i.id,
                 })
             })
@@ -366,8 +391,40 @@ fn index_by_program<'c>(
     index
 }
 
-fn regex(id: &str, field: &str, pattern: &str) -> Result<Regex, String> {
-    Regex::new(pattern).map_err(|e| format!("`{id}`: invalid `{field}`: {e}"))
+/// How many leading entries of each list are the built-in data, whose patterns compile on first use.
+#[derive(Debug, Default, Clone, Copy)]
+struct Lazy {
+    forms: usize,
+    detectors: usize,
+    bust_idioms: usize,
+}
+
+impl Lazy {
+    fn all_of(raw: &RawFile) -> Lazy {
+        Lazy {
+            forms: raw.forms.len(),
+            detectors: raw.detectors.len(),
+            bust_idioms: raw.bust_idioms.len(),
+        }
+    }
+}
+
+fn pattern(id: &str, field: &str, text: String, lazy: bool) -> Result<Pattern, String> {
+    if lazy {
+        Ok(Pattern::lazy(text))
+    } else {
+        Pattern::eager(id, field, text)
+    }
+}
+
+fn check_form_groups(id: &str, pattern: &Pattern, has_template: bool) -> Result<(), String> {
+    let names: Vec<&str> = pattern.capture_names().flatten().collect();
+    if !(names.contains(&"url") || (names.contains(&"path") && has_template)) {
+        return Err(format!(
+            "`{id}`: the pattern needs a `url` group, or a `path` group and a `template`"
+        ));
+    }
+    Ok(())
 }
 
 fn ref_kind(id: &str, text: &str) -> Result<Option<RefKind>, String> {
@@ -394,25 +451,20 @@ fn ref_option(id: &str, text: &str) -> Result<RefOption, String> {
     }
 }
 
-fn compile_form(raw: RawForm) -> Result<Form, String> {
-    let pattern = regex(&raw.id, "pattern", &raw.pattern)?;
-    let names: Vec<&str> = pattern.capture_names().flatten().collect();
-    if !(names.contains(&"url") || (names.contains(&"path") && raw.template.is_some())) {
-        return Err(format!(
-            "`{}`: the pattern needs a `url` group, or a `path` group and a `template`",
-            raw.id
-        ));
+fn compile_form(raw: RawForm, lazy: bool) -> Result<Form, String> {
+    let form_pattern = pattern(&raw.id, "pattern", raw.pattern, lazy)?;
+    if !lazy {
+        check_form_groups(&raw.id, &form_pattern, raw.template.is_some())?;
     }
+    let pattern = form_pattern;
     Ok(Form {
         require: raw
             .require
-            .as_deref()
-            .map(|p| regex(&raw.id, "require", p))
+            .map(|p| self::pattern(&raw.id, "require", p, lazy))
             .transpose()?,
         exclude: raw
             .exclude
-            .as_deref()
-            .map(|p| regex(&raw.id, "exclude", p))
+            .map(|p| self::pattern(&raw.id, "exclude", p, lazy))
             .transpose()?,
         ref_kind: raw
             .ref_kind
@@ -494,7 +546,7 @@ fn compile_manifest(raw: RawManifest, detectors: &[Detector]) -> Result<Manifest
     })
 }
 
-fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String> {
+fn compile_detector(raw: RawDetector, forms: &[Form], lazy: bool) -> Result<Detector, String> {
     let id = raw.id;
     let url = match raw.url.as_str() {
         "positional" => UrlFrom::Positional,
@@ -557,8 +609,7 @@ fn compile_detector(raw: RawDetector, forms: &[Form]) -> Result<Detector, String
     Ok(Detector {
         positional_pattern: raw
             .positional_pattern
-            .as_deref()
-            .map(|p| regex(&id, "positional-pattern", p))
+            .map(|p| pattern(&id, "positional-pattern", p, lazy))
             .transpose()?,
         tool: raw.tool,
         commands,
@@ -586,6 +637,25 @@ mod tests {
         let d = Detectors::builtin();
         assert!(d.detectors.iter().any(|d| d.id == "git-clone"));
         assert!(d.forms.len() > 10);
+        d.compile_all_patterns().unwrap();
+    }
+
+    #[test]
+    fn builtin_patterns_compile_on_first_use_and_extra_ones_at_once() {
+        let raw: RawFile = toml::from_str(BUILTIN).unwrap();
+        let lazy = Lazy::all_of(&raw);
+        let d = Detectors::compile(raw, lazy).unwrap();
+        assert!(d.forms.iter().all(|f| !f.pattern.is_compiled()));
+        let extra: RawFile =
+            toml::from_str("[[form]]\nid = \"mine\"\npattern = '^(?P<url>mine:.+)$'\n").unwrap();
+        let d = Detectors::with_extra(extra).unwrap();
+        let mine = d.forms.iter().find(|f| f.id == "mine").unwrap();
+        assert!(mine.pattern.is_compiled());
+        assert!(d.forms.iter().filter(|f| f.pattern.is_compiled()).count() == 1);
+        let bad: RawFile = toml::from_str("[[form]]\nid = \"bad\"\npattern = '('\n").unwrap();
+        assert!(Detectors::with_extra(bad)
+            .unwrap_err()
+            .starts_with("`bad`: invalid `pattern`"));
     }
 
     #[test]
