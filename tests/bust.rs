@@ -166,9 +166,39 @@ fn dockerfiles_sharing_an_arg_share_one_value_and_per_layer_splits_them() {
         per_layer: true,
         ..options(Fallback::Error)
     };
+    // Only names a Dockerfile declares are given: these declare `CACHE_BUST` alone, and say so.
+    let undeclared = values(&paths, &per_layer);
+    let names: Vec<&str> = undeclared.args.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["CACHE_BUST"]);
+    assert_eq!(undeclared.get("CACHE_BUST"), Some(expected.as_str()));
+    assert_eq!(undeclared.warnings.len(), 3, "{:?}", undeclared.warnings);
+    assert!(
+        undeclared.warnings[0]
+            .contains("does not declare `CACHE_BUST_TOOLKIT`: it follows `CACHE_BUST`"),
+        "{:?}",
+        undeclared.warnings
+    );
+
+    // Declared per layer (as `--fix` with `per-layer = true` writes them), each remote has its own.
+    let each = |name: &str, url: &str| format!("ARG {name}\nRUN git clone {url} /{name}\n");
+    write(
+        tmp.path(),
+        "services/a/Dockerfile",
+        &format!("FROM alpine\n{}", each("CACHE_BUST_TOOLKIT", toolkit.url())),
+    );
+    write(
+        tmp.path(),
+        "services/b/Dockerfile",
+        &format!(
+            "FROM alpine\n{}{}",
+            each("CACHE_BUST_TOOLKIT", toolkit.url()),
+            each("CACHE_BUST_API", api.url())
+        ),
+    );
     let before = values(&paths, &per_layer);
     let names: Vec<&str> = before.args.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["CACHE_BUST_TOOLKIT", "CACHE_BUST_API"]);
+    assert_eq!(before.warnings, Vec::<String>::new());
     api.commit("main");
     let after = values(&paths, &per_layer);
     assert_eq!(
@@ -176,6 +206,30 @@ fn dockerfiles_sharing_an_arg_share_one_value_and_per_layer_splits_them() {
         before.get("CACHE_BUST_TOOLKIT")
     );
     assert_ne!(after.get("CACHE_BUST_API"), before.get("CACHE_BUST_API"));
+}
+
+#[test]
+fn per_layer_gives_no_name_that_no_dockerfile_declares() {
+    let server = Server::start();
+    let tmp = &server.dir;
+    let toolkit = Remote::new(&server, "toolkit");
+    write(
+        tmp.path(),
+        "Dockerfile",
+        &format!("FROM alpine\nRUN git clone {} /t\n", toolkit.url()),
+    );
+    let per_layer = Options {
+        per_layer: true,
+        ..options(Fallback::Error)
+    };
+    let got = values(&[tmp.path().to_path_buf()], &per_layer);
+    assert_eq!(got.args, Vec::new());
+    assert_eq!(got.warnings.len(), 1);
+    assert!(
+        got.warnings[0].contains("declares no cache-bust arg before its remote layer"),
+        "{:?}",
+        got.warnings
+    );
 }
 
 #[test]
@@ -448,4 +502,39 @@ fn a_helper_holding_gits_output_open_does_not_outlast_the_timeout() {
     assert!(elapsed < Duration::from_secs(15), "{elapsed:?}: {stderr}");
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no answer within 2 s"), "{stderr}");
+}
+
+/// `bust --per-layer` on a Dockerfile that declares only `CACHE_BUST` prints `CACHE_BUST` and says on
+/// stderr that the layer's own name is not declared.
+#[test]
+fn bust_per_layer_prints_only_declared_names_and_says_so() {
+    let server = Server::start();
+    let tmp = &server.dir;
+    let toolkit = Remote::new(&server, "toolkit");
+    write(
+        tmp.path(),
+        "Dockerfile",
+        &format!(
+            "FROM alpine\nARG CACHE_BUST\nRUN git clone {} /t\n",
+            toolkit.url()
+        ),
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cachebust"))
+        .args(["bust", "--per-layer", "."])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stdout,
+        format!("export CACHE_BUST={}\n", digest(&[toolkit.head("main")]))
+    );
+    assert!(
+        stderr.contains("--per-layer: Dockerfile:3 does not declare `CACHE_BUST_TOOLKIT`"),
+        "{stderr}"
+    );
 }

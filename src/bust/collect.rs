@@ -21,6 +21,10 @@ pub struct Found {
     pub arg: String,
     /// The layer's own arg under `--per-layer`: the name `--fix` gives it (see `checks::names`).
     pub layer_arg: String,
+    /// Whether `arg` is declared where the layer sees it (otherwise it is only the name a fix would give).
+    pub declared: bool,
+    /// Whether `layer_arg` is declared where the layer sees it.
+    pub layer_arg_declared: bool,
     pub source: RemoteSource,
 }
 
@@ -83,12 +87,18 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Result<Scan, BustError> {
             }
             let arg = covering.map_or_else(|| settings.fix_arg.clone(), |b| b.name.clone());
             let layer_arg = analysis.per_layer_arg(layer).unwrap_or_else(|| arg.clone());
+            let layer_arg_declared = analysis
+                .busts
+                .iter()
+                .any(|b| b.name == layer_arg && b.repo.is_none() && analysis.reaches(b, layer));
             for source in analysis.mutable_sources(layer) {
                 scan.found.push(Found {
                     file: index,
                     line: file.position(source.command.start).line,
                     arg: arg.clone(),
                     layer_arg: layer_arg.clone(),
+                    declared: covering.is_some(),
+                    layer_arg_declared,
                     source: source.clone(),
                 });
             }
