@@ -504,6 +504,83 @@ fn a_helper_holding_gits_output_open_does_not_outlast_the_timeout() {
     assert!(stderr.contains("no answer within 2 s"), "{stderr}");
 }
 
+/// `exec -- docker build` without `--build-arg` runs the command as typed and says which command
+/// would pass the value; with it, nothing is said. A stand-in `docker` on PATH records its argv.
+#[test]
+fn exec_names_the_build_arg_a_docker_build_does_not_pass() {
+    let server = Server::start();
+    let tmp = &server.dir;
+    let toolkit = Remote::new(&server, "toolkit");
+    write(
+        tmp.path(),
+        "Dockerfile",
+        &format!(
+            "FROM alpine\nARG CACHE_BUST\nRUN git clone {} /t\n",
+            toolkit.url()
+        ),
+    );
+    let bin = tmp.path().join("bin");
+    let seen = tmp.path().join("seen");
+    let docker = write(
+        &bin,
+        "docker",
+        &format!(
+            "#!/bin/sh\necho \"$* $CACHE_BUST\" > '{}'\n",
+            seen.display()
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let exec = |words: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cachebust"))
+            .args(["exec", "-f", "Dockerfile", "--"])
+            .args(words)
+            .current_dir(tmp.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap()
+    };
+    let value = digest(&[toolkit.head("main")]);
+    let out = exec(&["docker", "build", "-t", "api", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: the command passes no `--build-arg` for `CACHE_BUST`, so its value never \
+             reaches the build; run instead: cachebust exec -- docker build --build-arg CACHE_BUST -t api .\n"
+        ),
+        "{stderr}"
+    );
+    // Run as typed: no argument added.
+    let ran = std::fs::read_to_string(&seen).unwrap();
+    assert_eq!(ran, format!("build -t api . {value}\n"));
+
+    let out = exec(&[
+        "docker",
+        "build",
+        "--build-arg",
+        "CACHE_BUST",
+        "-t",
+        "api",
+        ".",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let ran = std::fs::read_to_string(&seen).unwrap();
+    assert_eq!(
+        ran,
+        format!("build --build-arg CACHE_BUST -t api . {value}\n")
+    );
+}
+
 /// `bust --per-layer` on a Dockerfile that declares only `CACHE_BUST` prints `CACHE_BUST` and says on
 /// stderr that the layer's own name is not declared.
 #[test]

@@ -14,6 +14,7 @@ use std::time::Duration;
 mod collect;
 mod compute;
 mod exec;
+mod forward;
 mod outcome;
 mod pool;
 pub(crate) mod redact;
@@ -152,6 +153,22 @@ pub fn run_exec(args: &ExecArgs) -> u8 {
         crate::console::errln(&format!(
             "cachebust: {}={} ({} remote{plural})",
             a.name, a.value, a.remotes
+        ));
+    }
+    // The command runs as given (`exec` is `env(1)` with values): a build that does not forward the
+    // values gets the command that would, rather than a rewritten argv the user never typed.
+    let names: Vec<String> = vars.iter().map(|(name, _)| name.clone()).collect();
+    if let Some((missing, command)) = forward::unforwarded(&args.command, &names) {
+        let missing: Vec<String> = missing.iter().map(|n| format!("`{n}`")).collect();
+        let its = if missing.len() == 1 {
+            "its value never reaches"
+        } else {
+            "their values never reach"
+        };
+        crate::console::errln(&format!(
+            "warning: the command passes no `--build-arg` for {}, so {its} the build; \
+             run instead: {command}",
+            missing.join(", ")
         ));
     }
     exec::run_command(&args.command, &vars)
