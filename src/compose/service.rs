@@ -107,6 +107,7 @@ pub fn check_service(run: &mut Run<'_>, set: &mut SetFindings<'_>, merged: &Merg
                     return;
                 }
             };
+            run.dockerfiles.built_by_compose(index);
             let linted = run.dockerfiles.get(index);
             let (file, model) = (linted.report.file.clone(), linted.model.clone());
             check_build(
