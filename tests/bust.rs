@@ -615,3 +615,82 @@ fn bust_per_layer_prints_only_declared_names_and_says_so() {
         "{stderr}"
     );
 }
+
+/// Each compose service that passes `CACHE_BUST` through a variable of its own (`${CACHE_BUST_API}`)
+/// gets the value of the remotes of the stages it builds (its `target` and the stages that target is
+/// built from), so a remote that moves changes only the variables of the services that fetch it. The
+/// shared `CACHE_BUST` still covers every remote.
+#[test]
+fn each_service_variable_follows_only_the_remotes_that_service_builds() {
+    let server = Server::start();
+    let tmp = &server.dir;
+    let base = Remote::new(&server, "base");
+    let api = Remote::new(&server, "api");
+    let mut worker = Remote::new(&server, "worker");
+    // One Dockerfile, two targets built from a shared stage; and a second Dockerfile of its own.
+    write(
+        tmp.path(),
+        "Dockerfile",
+        &format!(
+            "FROM alpine AS common\nARG CACHE_BUST\nRUN git clone {} /b\n\
+             FROM common AS api\nARG CACHE_BUST\nRUN git clone {} /a\n\
+             FROM common AS worker\nARG CACHE_BUST\nRUN git clone {} /w\n",
+            base.url(),
+            api.url(),
+            worker.url()
+        ),
+    );
+    write(
+        tmp.path(),
+        "docs/Dockerfile",
+        &format!(
+            "FROM alpine\nARG CACHE_BUST\nRUN git clone {} /a\n",
+            api.url()
+        ),
+    );
+    write(
+        tmp.path(),
+        "compose.yaml",
+        "services:\n  api:\n    build:\n      context: .\n      target: api\n      args:\n        \
+         CACHE_BUST: ${CACHE_BUST_API:-unknown}\n  worker:\n    build:\n      context: .\n      \
+         target: worker\n      args:\n        - CACHE_BUST=${CACHE_BUST_WORKER:-unknown}\n  \
+         docs:\n    build:\n      context: ./docs\n      args:\n        CACHE_BUST: $CACHE_BUST_DOCS\n  \
+         shared:\n    build:\n      context: ./docs\n      args:\n        CACHE_BUST: ${CACHE_BUST:-unknown}\n",
+    );
+    let paths = [tmp.path().to_path_buf()];
+    let before = values(&paths, &options(Fallback::Error));
+    let names: Vec<&str> = before.args.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "CACHE_BUST",
+            "CACHE_BUST_API",
+            "CACHE_BUST_WORKER",
+            "CACHE_BUST_DOCS"
+        ]
+    );
+    let (b, a, w) = (base.head("main"), api.head("main"), worker.head("main"));
+    assert_eq!(
+        before.get("CACHE_BUST_API"),
+        Some(digest(&[&b, &a]).as_str())
+    );
+    assert_eq!(
+        before.get("CACHE_BUST_WORKER"),
+        Some(digest(&[&b, &w]).as_str())
+    );
+    assert_eq!(before.get("CACHE_BUST_DOCS"), Some(digest(&[&a]).as_str()));
+    assert_eq!(
+        before.get("CACHE_BUST"),
+        Some(digest(&[&b, &a, &w]).as_str())
+    );
+
+    worker.commit("main");
+    let after = values(&paths, &options(Fallback::Error));
+    assert_eq!(after.get("CACHE_BUST_API"), before.get("CACHE_BUST_API"));
+    assert_eq!(after.get("CACHE_BUST_DOCS"), before.get("CACHE_BUST_DOCS"));
+    assert_ne!(
+        after.get("CACHE_BUST_WORKER"),
+        before.get("CACHE_BUST_WORKER")
+    );
+    assert_ne!(after.get("CACHE_BUST"), before.get("CACHE_BUST"));
+}

@@ -21,14 +21,14 @@ const FALLBACK_HELP: &str =
 pub fn compute(
     paths: &[PathBuf],
     options: &Options,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<Values, BustError> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
     };
-    let scan = scan(&paths, &options.settings)?;
+    let scan = scan(&paths, &options.settings, env)?;
     let plans = plan_all(&scan, env)?;
     let answers = ask_all(&plans, options);
     let seconds = SystemTime::now()
@@ -173,17 +173,27 @@ fn assemble(
     for ((found, state), name) in scan.found.iter().zip(&states).zip(&names) {
         let Some(name) = name else { continue };
         let key = (found.source.url.as_str(), found.source.reference.as_deref());
-        let element = match state {
-            State::Resolved { commit, .. } => Some(commit.clone()),
-            State::Timestamp { seconds, .. } => Some(seconds.to_string()),
-            State::Skipped { .. } => None,
-        };
+        let element = element_of(state);
         let list = inputs.entry(name.clone()).or_insert_with(|| {
             order.push(name.clone());
             Vec::new()
         });
         if !list.iter().any(|(k, _)| *k == key) {
             list.push((key, element));
+        }
+    }
+    // A compose service's own variable follows the remotes of the stages it builds, and no others.
+    for feed in &scan.feeds {
+        let list = inputs.entry(feed.variable.clone()).or_insert_with(|| {
+            order.push(feed.variable.clone());
+            Vec::new()
+        });
+        for &i in &feed.found {
+            let found = &scan.found[i];
+            let key = (found.source.url.as_str(), found.source.reference.as_deref());
+            if !list.iter().any(|(k, _)| *k == key) {
+                list.push((key, element_of(&states[i])));
+            }
         }
     }
     let args = order
@@ -223,6 +233,15 @@ fn assemble(
         args,
         files,
         warnings,
+    }
+}
+
+/// What a remote adds to a value: its commit, the time standing in for it, or nothing.
+fn element_of(state: &State) -> Option<String> {
+    match state {
+        State::Resolved { commit, .. } => Some(commit.clone()),
+        State::Timestamp { seconds, .. } => Some(seconds.to_string()),
+        State::Skipped { .. } => None,
     }
 }
 
