@@ -31,6 +31,7 @@ fn options(fallback: Fallback) -> Options {
         per_layer: false,
         jobs: 8,
         progress: false,
+        compose_files: Vec::new(),
     }
 }
 
@@ -693,4 +694,81 @@ fn each_service_variable_follows_only_the_remotes_that_service_builds() {
         before.get("CACHE_BUST_WORKER")
     );
     assert_ne!(after.get("CACHE_BUST"), before.get("CACHE_BUST"));
+}
+
+/// `exec -f Dockerfile -- docker compose build` still reads the compose file the command reads, and
+/// sets each service's own variable; a stand-in `docker` records what it was given.
+#[test]
+fn exec_sets_each_service_variable_for_docker_compose() {
+    let server = Server::start();
+    let tmp = &server.dir;
+    let api = Remote::new(&server, "api");
+    let worker = Remote::new(&server, "worker");
+    for (name, remote) in [("api", &api), ("worker", &worker)] {
+        write(
+            tmp.path(),
+            &format!("{name}/Dockerfile"),
+            &format!(
+                "FROM alpine\nARG CACHE_BUST\nRUN git clone {} /s\n",
+                remote.url()
+            ),
+        );
+    }
+    write(
+        tmp.path(),
+        "compose.yaml",
+        "services:\n  api:\n    build:\n      context: api\n      args:\n        \
+         CACHE_BUST: ${CACHE_BUST_API:-unknown}\n  worker:\n    build:\n      context: worker\n      \
+         args:\n        CACHE_BUST: ${CACHE_BUST_WORKER:-unknown}\n",
+    );
+    let bin = tmp.path().join("bin");
+    let seen = tmp.path().join("seen");
+    let docker = write(
+        &bin,
+        "docker",
+        &format!(
+            "#!/bin/sh\necho \"$CACHE_BUST_API $CACHE_BUST_WORKER\" > '{}'\n",
+            seen.display()
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cachebust"))
+        .args([
+            "exec",
+            "-f",
+            "api/Dockerfile",
+            "--",
+            "docker",
+            "compose",
+            "build",
+        ])
+        .current_dir(tmp.path())
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (a, w) = (digest(&[api.head("main")]), digest(&[worker.head("main")]));
+    assert_eq!(
+        std::fs::read_to_string(&seen).unwrap(),
+        format!("{a} {w}\n")
+    );
+    assert!(
+        stderr.contains(&format!("cachebust: CACHE_BUST_WORKER={w} (1 remote)")),
+        "{stderr}"
+    );
+    // The shared value covers only the Dockerfile given: the worker's is read for its service alone.
+    assert!(
+        stderr.contains(&format!("cachebust: CACHE_BUST={a} (1 remote)")),
+        "{stderr}"
+    );
 }

@@ -49,6 +49,9 @@ pub struct Scan {
     pub found: Vec<Found>,
     /// The per-service variables of the compose files under the paths, in service order.
     pub feeds: Vec<Feed>,
+    /// For each of [`Scan::paths`], whether it was read only because a compose service builds it (it is
+    /// not under the paths): its remotes feed only that service's variable.
+    pub extra: Vec<bool>,
 }
 
 /// Reads every Dockerfile under `paths`. A file that cannot be read or parsed is a problem: a value
@@ -57,6 +60,7 @@ pub fn scan(
     paths: &[PathBuf],
     settings: &Settings,
     env: &(dyn Fn(&str) -> Option<String> + Sync),
+    compose_files: &[PathBuf],
 ) -> Result<Scan, BustError> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let found = discover_all(paths);
@@ -66,10 +70,13 @@ pub fn scan(
         .map(|e| format!("{}: {}", e.path.display(), e.message))
         .collect();
     // Services that pass a bust arg through a variable of their own; their Dockerfiles are read too.
-    let services: Vec<ServiceBuild> = service_builds(&found.compose_files, env)
+    let mut composes = found.compose_files.clone();
+    composes.extend(compose_files.iter().cloned());
+    let services: Vec<ServiceBuild> = service_builds(&composes, env)
         .into_iter()
         .filter(|b| b.passed.iter().any(|(arg, var)| arg != var))
         .collect();
+    let given = found.dockerfiles.len();
     let mut files = found.dockerfiles;
     for build in &services {
         let known = files.iter().any(|f| same_file(f, &build.dockerfile));
@@ -79,7 +86,7 @@ pub fn scan(
     }
     let mut help = None;
     let mut scan = Scan::default();
-    for path in files {
+    for (walked, path) in files.into_iter().enumerate() {
         let display = display_path(&path, &cwd);
         let text = match crate::source::read_file(&path).and_then(|bytes| {
             String::from_utf8(bytes)
@@ -108,6 +115,7 @@ pub fn scan(
         let index = scan.paths.len();
         let first = scan.found.len();
         scan.paths.push(display);
+        scan.extra.push(walked >= given);
         for layer in &analysis.layers {
             // An ONBUILD layer runs in another image's build, which gets its own value.
             if layer.onbuild {

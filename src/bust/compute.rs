@@ -28,7 +28,7 @@ pub fn compute(
     } else {
         paths.to_vec()
     };
-    let scan = scan(&paths, &options.settings, env)?;
+    let scan = scan(&paths, &options.settings, env, &options.compose_files)?;
     let plans = plan_all(&scan, env)?;
     let answers = ask_all(&plans, options);
     let seconds = SystemTime::now()
@@ -171,7 +171,10 @@ fn assemble(
     let mut order: Vec<String> = Vec::new();
     let mut inputs: HashMap<String, Vec<(RemoteKey<'_>, Option<String>)>> = HashMap::new();
     for ((found, state), name) in scan.found.iter().zip(&states).zip(&names) {
-        let Some(name) = name else { continue };
+        // A Dockerfile read only because a service builds it feeds only that service's variable.
+        let Some(name) = name.as_ref().filter(|_| !scan.extra[found.file]) else {
+            continue;
+        };
         let key = (found.source.url.as_str(), found.source.reference.as_deref());
         let element = element_of(state);
         let list = inputs.entry(name.clone()).or_insert_with(|| {
@@ -219,7 +222,9 @@ fn assemble(
         })
         .collect();
     for ((found, state), arg) in scan.found.iter().zip(states).zip(names) {
-        let Some(arg) = arg else { continue };
+        let Some(arg) = arg.filter(|_| !scan.extra[found.file]) else {
+            continue;
+        };
         files[found.file].remotes.push(Remote {
             line: found.line,
             tool: found.source.tool.clone(),

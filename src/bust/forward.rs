@@ -2,6 +2,7 @@
 //! `docker image build`, `podman build` and `buildah bud` see a variable of their environment only
 //! through `--build-arg NAME`; compose reads it through `${NAME}` in the compose file, so it needs none.
 use std::ffi::OsString;
+use std::path::PathBuf;
 
 /// The names of `names` that the build command `argv` starts does not pass with `--build-arg`, and the
 /// command that would pass them (`--build-arg NAME` added right after the `build` word). `None` when
@@ -28,6 +29,49 @@ pub fn unforwarded(argv: &[OsString], names: &[String]) -> Option<(Vec<String>, 
     }
     shown.extend(words[build + 1..].iter().map(|w| quoted(w)));
     Some((missing, format!("cachebust exec -- {}", shown.join(" "))))
+}
+
+/// The compose files a `docker compose …` (`docker-compose`, `podman compose`, `podman-compose`) command
+/// reads: those named with `-f`/`--file`, else the default files of the working directory. Empty when
+/// the command is no compose command.
+pub fn compose_files(argv: &[OsString]) -> Vec<PathBuf> {
+    let words: Vec<String> = argv
+        .iter()
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    let wrapper = |w: &str| matches!(w, "sudo" | "env") || w.starts_with('-') || w.contains('=');
+    let Some(start) = words.iter().position(|w| !wrapper(w)) else {
+        return Vec::new();
+    };
+    let program = words[start].rsplit('/').next().unwrap_or_default();
+    let rest = match (program, words.get(start + 1).map(String::as_str)) {
+        ("docker" | "podman", Some("compose")) => &words[start + 2..],
+        ("docker-compose" | "podman-compose", _) => &words[start + 1..],
+        _ => return Vec::new(),
+    };
+    let mut named = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let word = rest[i].as_str();
+        if word == "-f" || word == "--file" {
+            named.extend(rest.get(i + 1).map(PathBuf::from));
+            i += 1;
+        } else if let Some(path) = word
+            .strip_prefix("--file=")
+            .or(word.strip_prefix("-f").filter(|p| !p.is_empty()))
+        {
+            named.push(PathBuf::from(path));
+        }
+        i += 1;
+    }
+    if named.is_empty() {
+        named = crate::compose::files::DEFAULT_NAMES
+            .iter()
+            .map(PathBuf::from)
+            .filter(|p| p.is_file())
+            .collect();
+    }
+    named
 }
 
 /// The index of the `build` (or `bud`) word of a build command, past `sudo`, `env` and assignments.
@@ -128,5 +172,26 @@ mod tests {
         assert_eq!(check(&["sh", "-c", "docker build ."]), None);
         let partly = check(&["docker", "build", "--build-arg", "CACHE_BUSTER", "."]);
         assert!(partly.is_some());
+    }
+
+    #[test]
+    fn compose_commands_name_the_files_they_read() {
+        let files = |argv: &[&str]| {
+            let argv: Vec<OsString> = argv.iter().map(Into::into).collect();
+            compose_files(&argv)
+        };
+        assert_eq!(
+            files(&["docker", "compose", "-f", "a.yaml", "--file=b.yml", "build"]),
+            [PathBuf::from("a.yaml"), PathBuf::from("b.yml")]
+        );
+        assert_eq!(
+            files(&["docker-compose", "-fc.yaml", "build", "api"]),
+            [PathBuf::from("c.yaml")]
+        );
+        assert_eq!(
+            files(&["docker", "build", "-f", "a.yaml", "."]),
+            Vec::<PathBuf>::new()
+        );
+        assert_eq!(files(&["make", "-f", "a.yaml"]), Vec::<PathBuf>::new());
     }
 }

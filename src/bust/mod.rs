@@ -108,6 +108,8 @@ pub struct Options {
     pub jobs: usize,
     /// Whether to draw a progress line on stderr when resolving is slow.
     pub progress: bool,
+    /// Compose files read besides those under the paths (those `exec`'s `docker compose` command reads).
+    pub compose_files: Vec<PathBuf>,
 }
 
 impl Options {
@@ -120,13 +122,14 @@ impl Options {
             per_layer: args.per_layer,
             jobs: 8,
             progress: std::io::stderr().is_terminal(),
+            compose_files: Vec::new(),
         }
     }
 }
 
 /// Runs `cachebust bust`: prints the values on stdout, warnings and errors on stderr. Exit 0 or 2.
 pub fn run_bust(args: &BustArgs) -> u8 {
-    let Some(values) = compute_or_report(&args.paths, &args.resolve) else {
+    let Some(values) = compute_or_report(&args.paths, Options::from_args(&args.resolve)) else {
         return 2;
     };
     let text = render(args.format, &values);
@@ -140,7 +143,13 @@ pub fn run_bust(args: &BustArgs) -> u8 {
 /// Runs `cachebust exec`: computes the values and runs the command with them in its environment.
 /// Returns the command's exit code, or 2 when the values cannot be computed.
 pub fn run_exec(args: &ExecArgs) -> u8 {
-    let Some(values) = compute_or_report(&args.files, &args.resolve) else {
+    // The compose files the command reads, so that each service's own variable is set even when
+    // `--file` names only Dockerfiles.
+    let options = Options {
+        compose_files: forward::compose_files(&args.command),
+        ..Options::from_args(&args.resolve)
+    };
+    let Some(values) = compute_or_report(&args.files, options) else {
         return 2;
     };
     let vars: Vec<(String, String)> = values
@@ -175,9 +184,9 @@ pub fn run_exec(args: &ExecArgs) -> u8 {
 }
 
 /// The values, with warnings printed; `None` after printing why there are none.
-fn compute_or_report(paths: &[PathBuf], args: &ResolveArgs) -> Option<Values> {
+fn compute_or_report(paths: &[PathBuf], options: Options) -> Option<Values> {
     let env = |name: &str| std::env::var(name).ok();
-    match compute(paths, &Options::from_args(args), &env) {
+    match compute(paths, &options, &env) {
         Ok(values) => {
             for warning in &values.warnings {
                 crate::console::errln(&format!("warning: {warning}"));
