@@ -34,7 +34,11 @@ const AFTER_HELP: &str = "\
 The value of an arg is the first 12 hex digits of the SHA-256 of the commits of the remotes it covers, \
 one per line, in Dockerfile order. It stays the same while those remotes stay put and changes as soon as \
 one moves. Dockerfiles that declare the same arg name share one value over all their remotes, so a service \
-also rebuilds when another service's remote moves: give them distinct arg names, or use --per-layer.
+also rebuilds when another service's remote moves. A compose service that passes the arg through a variable \
+of its own (`CACHE_BUST: ${CACHE_BUST_API:-unknown}`, what `check --fix` writes) gets that variable set from \
+the remotes of the stages it builds alone; the compose files under the paths (and, for `exec`, those its \
+`docker compose` command reads) are read for that. Otherwise give the services distinct arg names, or use \
+--per-layer.
 
 Variables a remote's URL needs (`https://${GIT_USER}:${GIT_TOKEN}@host/…`) are taken from the \
 environment. Credentials are never printed.";

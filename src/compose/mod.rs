@@ -20,6 +20,7 @@ pub mod merge;
 pub mod model;
 mod project;
 mod service;
+mod shared;
 mod suppress;
 pub mod target;
 pub mod yaml;

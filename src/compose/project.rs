@@ -337,11 +337,13 @@ fn lint_set(run: &mut Run<'_>, paths: &[PathBuf], given: Option<&SourceFile>) ->
         findings: vec![Vec::new(); files.len()],
         inlined: HashSet::new(),
         services: merged_services.iter().map(|m| m.name.clone()).collect(),
+        shared: Vec::new(),
     };
     if reports.is_empty() {
         for merged in merged_services {
             check_service(run, &mut set, &merged);
         }
+        super::shared::check(set.files, &set.shared, &mut set.findings);
     }
     // Suppressions are judged only when the services were checked.
     let checked = reports.is_empty();

@@ -40,6 +40,8 @@ pub struct SetFindings<'a> {
     pub inlined: HashSet<(usize, usize)>,
     /// The names of the services that build, in order: a fix's per-service variable is unique among them.
     pub services: Vec<String>,
+    /// The services passing a bust arg through the shared variable of its name, checked once all are known.
+    pub shared: Vec<super::shared::SharedUse>,
 }
 
 /// Checks one service of the set. Builds whose paths cannot be known (an unset variable, a remote git
@@ -170,6 +172,8 @@ fn check_build(
         run.settings,
         &mut set.findings,
     );
+    let shared = super::shared::uses(merged, &analysis, &stages, &names, &suffix);
+    set.shared.extend(shared);
     let declared = declared_args(model);
     cb005::check(
         set.files,
