@@ -31,6 +31,7 @@ fn options(fallback: Fallback) -> Options {
         per_layer: false,
         jobs: 8,
         progress: false,
+        compose_files: Vec::new(),
     }
 }
 
@@ -166,9 +167,39 @@ fn dockerfiles_sharing_an_arg_share_one_value_and_per_layer_splits_them() {
         per_layer: true,
         ..options(Fallback::Error)
     };
+    // Only names a Dockerfile declares are given: these declare `CACHE_BUST` alone, and say so.
+    let undeclared = values(&paths, &per_layer);
+    let names: Vec<&str> = undeclared.args.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["CACHE_BUST"]);
+    assert_eq!(undeclared.get("CACHE_BUST"), Some(expected.as_str()));
+    assert_eq!(undeclared.warnings.len(), 3, "{:?}", undeclared.warnings);
+    assert!(
+        undeclared.warnings[0]
+            .contains("does not declare `CACHE_BUST_TOOLKIT`: it follows `CACHE_BUST`"),
+        "{:?}",
+        undeclared.warnings
+    );
+
+    // Declared per layer (as `--fix` with `per-layer = true` writes them), each remote has its own.
+    let each = |name: &str, url: &str| format!("ARG {name}\nRUN git clone {url} /{name}\n");
+    write(
+        tmp.path(),
+        "services/a/Dockerfile",
+        &format!("FROM alpine\n{}", each("CACHE_BUST_TOOLKIT", toolkit.url())),
+    );
+    write(
+        tmp.path(),
+        "services/b/Dockerfile",
+        &format!(
+            "FROM alpine\n{}{}",
+            each("CACHE_BUST_TOOLKIT", toolkit.url()),
+            each("CACHE_BUST_API", api.url())
+        ),
+    );
     let before = values(&paths, &per_layer);
     let names: Vec<&str> = before.args.iter().map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["CACHE_BUST_TOOLKIT", "CACHE_BUST_API"]);
+    assert_eq!(before.warnings, Vec::<String>::new());
     api.commit("main");
     let after = values(&paths, &per_layer);
     assert_eq!(
@@ -176,6 +207,30 @@ fn dockerfiles_sharing_an_arg_share_one_value_and_per_layer_splits_them() {
         before.get("CACHE_BUST_TOOLKIT")
     );
     assert_ne!(after.get("CACHE_BUST_API"), before.get("CACHE_BUST_API"));
+}
+
+#[test]
+fn per_layer_gives_no_name_that_no_dockerfile_declares() {
+    let server = Server::start();
+    let tmp = &server.dir;
+    let toolkit = Remote::new(&server, "toolkit");
+    write(
+        tmp.path(),
+        "Dockerfile",
+        &format!("FROM alpine\nRUN git clone {} /t\n", toolkit.url()),
+    );
+    let per_layer = Options {
+        per_layer: true,
+        ..options(Fallback::Error)
+    };
+    let got = values(&[tmp.path().to_path_buf()], &per_layer);
+    assert_eq!(got.args, Vec::new());
+    assert_eq!(got.warnings.len(), 1);
+    assert!(
+        got.warnings[0].contains("declares no cache-bust arg before its remote layer"),
+        "{:?}",
+        got.warnings
+    );
 }
 
 #[test]
@@ -448,4 +503,272 @@ fn a_helper_holding_gits_output_open_does_not_outlast_the_timeout() {
     assert!(elapsed < Duration::from_secs(15), "{elapsed:?}: {stderr}");
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no answer within 2 s"), "{stderr}");
+}
+
+/// `exec -- docker build` without `--build-arg` runs the command as typed and says which command
+/// would pass the value; with it, nothing is said. A stand-in `docker` on PATH records its argv.
+#[test]
+fn exec_names_the_build_arg_a_docker_build_does_not_pass() {
+    let server = Server::start();
+    let tmp = &server.dir;
+    let toolkit = Remote::new(&server, "toolkit");
+    write(
+        tmp.path(),
+        "Dockerfile",
+        &format!(
+            "FROM alpine\nARG CACHE_BUST\nRUN git clone {} /t\n",
+            toolkit.url()
+        ),
+    );
+    let bin = tmp.path().join("bin");
+    let seen = tmp.path().join("seen");
+    let docker = write(
+        &bin,
+        "docker",
+        &format!(
+            "#!/bin/sh\necho \"$* $CACHE_BUST\" > '{}'\n",
+            seen.display()
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let exec = |words: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cachebust"))
+            .args(["exec", "-f", "Dockerfile", "--"])
+            .args(words)
+            .current_dir(tmp.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap()
+    };
+    let value = digest(&[toolkit.head("main")]);
+    let out = exec(&["docker", "build", "-t", "api", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: the command passes no `--build-arg` for `CACHE_BUST`, so its value never \
+             reaches the build; run instead: cachebust exec -- docker build --build-arg CACHE_BUST -t api .\n"
+        ),
+        "{stderr}"
+    );
+    // Run as typed: no argument added.
+    let ran = std::fs::read_to_string(&seen).unwrap();
+    assert_eq!(ran, format!("build -t api . {value}\n"));
+
+    let out = exec(&[
+        "docker",
+        "build",
+        "--build-arg",
+        "CACHE_BUST",
+        "-t",
+        "api",
+        ".",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let ran = std::fs::read_to_string(&seen).unwrap();
+    assert_eq!(
+        ran,
+        format!("build --build-arg CACHE_BUST -t api . {value}\n")
+    );
+}
+
+/// `bust --per-layer` on a Dockerfile that declares only `CACHE_BUST` prints `CACHE_BUST` and says on
+/// stderr that the layer's own name is not declared.
+#[test]
+fn bust_per_layer_prints_only_declared_names_and_says_so() {
+    let server = Server::start();
+    let tmp = &server.dir;
+    let toolkit = Remote::new(&server, "toolkit");
+    write(
+        tmp.path(),
+        "Dockerfile",
+        &format!(
+            "FROM alpine\nARG CACHE_BUST\nRUN git clone {} /t\n",
+            toolkit.url()
+        ),
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cachebust"))
+        .args(["bust", "--per-layer", "."])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stdout,
+        format!("export CACHE_BUST={}\n", digest(&[toolkit.head("main")]))
+    );
+    assert!(
+        stderr.contains("--per-layer: Dockerfile:3 does not declare `CACHE_BUST_TOOLKIT`"),
+        "{stderr}"
+    );
+}
+
+/// Each compose service that passes `CACHE_BUST` through a variable of its own (`${CACHE_BUST_API}`)
+/// gets the value of the remotes of the stages it builds (its `target` and the stages that target is
+/// built from), so a remote that moves changes only the variables of the services that fetch it. The
+/// shared `CACHE_BUST` still covers every remote.
+#[test]
+fn each_service_variable_follows_only_the_remotes_that_service_builds() {
+    let server = Server::start();
+    let tmp = &server.dir;
+    let base = Remote::new(&server, "base");
+    let api = Remote::new(&server, "api");
+    let mut worker = Remote::new(&server, "worker");
+    // One Dockerfile, two targets built from a shared stage; and a second Dockerfile of its own.
+    write(
+        tmp.path(),
+        "Dockerfile",
+        &format!(
+            "FROM alpine AS common\nARG CACHE_BUST\nRUN git clone {} /b\n\
+             FROM common AS api\nARG CACHE_BUST\nRUN git clone {} /a\n\
+             FROM common AS worker\nARG CACHE_BUST\nRUN git clone {} /w\n",
+            base.url(),
+            api.url(),
+            worker.url()
+        ),
+    );
+    write(
+        tmp.path(),
+        "docs/Dockerfile",
+        &format!(
+            "FROM alpine\nARG CACHE_BUST\nRUN git clone {} /a\n",
+            api.url()
+        ),
+    );
+    write(
+        tmp.path(),
+        "compose.yaml",
+        "services:\n  api:\n    build:\n      context: .\n      target: api\n      args:\n        \
+         CACHE_BUST: ${CACHE_BUST_API:-unknown}\n  worker:\n    build:\n      context: .\n      \
+         target: worker\n      args:\n        - CACHE_BUST=${CACHE_BUST_WORKER:-unknown}\n  \
+         docs:\n    build:\n      context: ./docs\n      args:\n        CACHE_BUST: $CACHE_BUST_DOCS\n  \
+         shared:\n    build:\n      context: ./docs\n      args:\n        CACHE_BUST: ${CACHE_BUST:-unknown}\n",
+    );
+    let paths = [tmp.path().to_path_buf()];
+    let before = values(&paths, &options(Fallback::Error));
+    let names: Vec<&str> = before.args.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "CACHE_BUST",
+            "CACHE_BUST_API",
+            "CACHE_BUST_WORKER",
+            "CACHE_BUST_DOCS"
+        ]
+    );
+    let (b, a, w) = (base.head("main"), api.head("main"), worker.head("main"));
+    assert_eq!(
+        before.get("CACHE_BUST_API"),
+        Some(digest(&[&b, &a]).as_str())
+    );
+    assert_eq!(
+        before.get("CACHE_BUST_WORKER"),
+        Some(digest(&[&b, &w]).as_str())
+    );
+    assert_eq!(before.get("CACHE_BUST_DOCS"), Some(digest(&[&a]).as_str()));
+    assert_eq!(
+        before.get("CACHE_BUST"),
+        Some(digest(&[&b, &a, &w]).as_str())
+    );
+
+    worker.commit("main");
+    let after = values(&paths, &options(Fallback::Error));
+    assert_eq!(after.get("CACHE_BUST_API"), before.get("CACHE_BUST_API"));
+    assert_eq!(after.get("CACHE_BUST_DOCS"), before.get("CACHE_BUST_DOCS"));
+    assert_ne!(
+        after.get("CACHE_BUST_WORKER"),
+        before.get("CACHE_BUST_WORKER")
+    );
+    assert_ne!(after.get("CACHE_BUST"), before.get("CACHE_BUST"));
+}
+
+/// `exec -f Dockerfile -- docker compose build` still reads the compose file the command reads, and
+/// sets each service's own variable; a stand-in `docker` records what it was given.
+#[test]
+fn exec_sets_each_service_variable_for_docker_compose() {
+    let server = Server::start();
+    let tmp = &server.dir;
+    let api = Remote::new(&server, "api");
+    let worker = Remote::new(&server, "worker");
+    for (name, remote) in [("api", &api), ("worker", &worker)] {
+        write(
+            tmp.path(),
+            &format!("{name}/Dockerfile"),
+            &format!(
+                "FROM alpine\nARG CACHE_BUST\nRUN git clone {} /s\n",
+                remote.url()
+            ),
+        );
+    }
+    write(
+        tmp.path(),
+        "compose.yaml",
+        "services:\n  api:\n    build:\n      context: api\n      args:\n        \
+         CACHE_BUST: ${CACHE_BUST_API:-unknown}\n  worker:\n    build:\n      context: worker\n      \
+         args:\n        CACHE_BUST: ${CACHE_BUST_WORKER:-unknown}\n",
+    );
+    let bin = tmp.path().join("bin");
+    let seen = tmp.path().join("seen");
+    let docker = write(
+        &bin,
+        "docker",
+        &format!(
+            "#!/bin/sh\necho \"$CACHE_BUST_API $CACHE_BUST_WORKER\" > '{}'\n",
+            seen.display()
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cachebust"))
+        .args([
+            "exec",
+            "-f",
+            "api/Dockerfile",
+            "--",
+            "docker",
+            "compose",
+            "build",
+        ])
+        .current_dir(tmp.path())
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (a, w) = (digest(&[api.head("main")]), digest(&[worker.head("main")]));
+    assert_eq!(
+        std::fs::read_to_string(&seen).unwrap(),
+        format!("{a} {w}\n")
+    );
+    assert!(
+        stderr.contains(&format!("cachebust: CACHE_BUST_WORKER={w} (1 remote)")),
+        "{stderr}"
+    );
+    // The shared value covers only the Dockerfile given: the worker's is read for its service alone.
+    assert!(
+        stderr.contains(&format!("cachebust: CACHE_BUST={a} (1 remote)")),
+        "{stderr}"
+    );
 }

@@ -444,14 +444,14 @@ fn fix_removes_unused_compose_suppressions_and_keeps_used_ones() {
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     let fixed = std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
     // The unknown code leaves the list, the unused comments leave their lines (and the file-wide one
-    // its line), the used `CB004` stays; `jobs` gets its CB004 fix.
+    // its line), the used `CB004` stays; `jobs` gets its CB004 fix, passing its own `CACHE_BUST_JOBS`.
     assert_eq!(
         fixed,
         "# expect: CB100 CB100 CB100 CB100 CB004\n\
          services:\n  api:\n    build: ./app  # cachebust: ignore[CB004]\n  worker:\n    build:\n      \
          context: ./app\n      args:\n        CACHE_BUST: ${CACHE_BUST:-unknown}\n  web:\n    \
          image: nginx:1.27\n  jobs:\n    build:\n      context: ./app\n      args:\n        \
-         CACHE_BUST: ${CACHE_BUST:-unknown}\n"
+         CACHE_BUST: ${CACHE_BUST_JOBS:-unknown}\n"
     );
 }
 

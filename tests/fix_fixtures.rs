@@ -86,6 +86,29 @@ fn per_file(diff: &str) -> Vec<String> {
     files
 }
 
+/// What a summary says `--fix` fixes: `(N fixable with `--fix` and M follow-up fixes…` is N + M.
+fn announced(summary: &str) -> usize {
+    let Some(at) = summary.find(" fixable with `--fix`") else {
+        return 0;
+    };
+    let before = &summary[..at];
+    let n: usize = before[before.rfind('(').unwrap() + 1..].parse().unwrap();
+    let after = &summary[at + " fixable with `--fix`".len()..];
+    let follow_ups = after
+        .strip_prefix(" and ")
+        .map_or(0, |rest| rest.split(' ').next().unwrap().parse().unwrap());
+    n + follow_ups
+}
+
+/// How many findings `--fix` says it fixed (`Fixed N findings in FILE` lines).
+fn fixed_count(stderr: &str) -> usize {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("Fixed "))
+        .map(|l| l.split(' ').next().unwrap().parse::<usize>().unwrap())
+        .sum()
+}
+
 /// Shows the bytes a terminal would hide, so that a snapshot pins them.
 fn visible(text: &str) -> String {
     text.replace('\r', "\\r\r")
@@ -105,6 +128,15 @@ fn every_fixture_diff_applies_to_exactly_what_fix_writes() {
         let diff = cachebust(diffed.path(), &["check", ".", "--diff", "--unsafe-fixes"]);
         assert_eq!(read_tree(diffed.path()), before, "{name}: --diff wrote");
         let fix = cachebust(fixed.path(), &["check", ".", "--fix", "--unsafe-fixes"]);
+        // The summary of a plain `check` counts what `--fix` then fixes, follow-up fixes included.
+        let plain = cachebust(diffed.path(), &["check", ".", "--unsafe-fixes"]);
+        assert_eq!(
+            announced(&stdout(&plain)),
+            fixed_count(&stderr(&fix)),
+            "{name}: summary {:?}, --fix said {:?}",
+            stdout(&plain),
+            stderr(&fix)
+        );
         let shown = stdout(&diff);
         if shown.is_empty() {
             assert_eq!(

@@ -258,7 +258,7 @@ fn a_compose_file_and_its_dockerfile_are_linted_and_fixed_together() {
     assert_eq!(fixed_docker, read("api/Dockerfile"));
     assert_eq!(fixed_compose, read("compose.yaml"));
     assert!(
-        fixed_compose.contains("CACHE_BUST: ${CACHE_BUST:-unknown}"),
+        fixed_compose.contains("CACHE_BUST: ${CACHE_BUST_API:-unknown}"),
         "{fixed_compose}"
     );
 
@@ -498,7 +498,7 @@ fn a_compose_finding_has_its_quick_fix_and_a_suppression_on_its_build_line() {
     let fixed = client.apply(compose, &fix["edit"]["changes"][&compose_uri]);
     assert_eq!(
         fixed,
-        "services:\n  api:\n    build:\n      context: ./api\n      args:\n        CACHE_BUST: ${CACHE_BUST:-unknown}\n"
+        "services:\n  api:\n    build:\n      context: ./api\n      args:\n        CACHE_BUST: ${CACHE_BUST_API:-unknown}\n"
     );
     let suppress = actions
         .iter()

@@ -21,14 +21,14 @@ const FALLBACK_HELP: &str =
 pub fn compute(
     paths: &[PathBuf],
     options: &Options,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<Values, BustError> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
     };
-    let scan = scan(&paths, &options.settings)?;
+    let scan = scan(&paths, &options.settings, env, &options.compose_files)?;
     let plans = plan_all(&scan, env)?;
     let answers = ask_all(&plans, options);
     let seconds = SystemTime::now()
@@ -61,7 +61,7 @@ pub fn compute(
     if !problems.is_empty() {
         return Err(BustError::new(problems, Some(FALLBACK_HELP)));
     }
-    let names = arg_names(&scan, options);
+    let names = arg_names(&scan, options, &mut warnings);
     Ok(assemble(&scan, states, names, warnings))
 }
 
@@ -119,40 +119,84 @@ fn ask_all(plans: &[Planned], options: &Options) -> Vec<Result<(String, Option<S
 }
 
 /// The arg each remote feeds: the covering arg, or with `--per-layer` the layer's own arg, named as
-/// `--fix` names it (`checks::names`).
-fn arg_names(scan: &Scan, options: &Options) -> Vec<String> {
-    scan.found
-        .iter()
-        .map(|f| {
-            if options.per_layer {
-                f.layer_arg.clone()
-            } else {
-                f.arg.clone()
+/// `--fix` names it (`checks::names`). Under `--per-layer` only declared names are given: a layer
+/// whose own arg its Dockerfile does not declare feeds the arg that covers it, and a layer that no
+/// declared arg covers feeds none (`None`); a warning names each.
+fn arg_names(scan: &Scan, options: &Options, warnings: &mut Vec<String>) -> Vec<Option<String>> {
+    if !options.per_layer {
+        return scan.found.iter().map(|f| Some(f.arg.clone())).collect();
+    }
+    // One warning per layer, however many remotes it has.
+    let mut told: Vec<String> = Vec::new();
+    let mut names = Vec::with_capacity(scan.found.len());
+    for f in &scan.found {
+        let at = format!("{}:{}", scan.paths[f.file], f.line);
+        let name = if f.layer_arg_declared {
+            Some(f.layer_arg.clone())
+        } else if f.declared {
+            if !told.contains(&at) {
+                warnings.push(format!(
+                    "--per-layer: {at} does not declare `{}`: it follows `{}`, which it declares \
+                     (set `per-layer = true` under `[cache-bust]` and run `cachebust check --fix` \
+                     to give each layer its own arg)",
+                    f.layer_arg, f.arg
+                ));
             }
-        })
-        .collect()
+            Some(f.arg.clone())
+        } else {
+            if !told.contains(&at) {
+                warnings.push(format!(
+                    "--per-layer: {at} declares no cache-bust arg before its remote layer: \
+                     no value is printed for it (`cachebust check --fix` inserts one)"
+                ));
+            }
+            None
+        };
+        told.push(at);
+        names.push(name);
+    }
+    names
 }
 
 /// A remote as the Dockerfile names it: its URL and ref.
 type RemoteKey<'a> = (&'a str, Option<&'a str>);
 
 /// Folds the states into one value per arg, counting each distinct remote once, in Dockerfile order.
-fn assemble(scan: &Scan, states: Vec<State>, names: Vec<String>, warnings: Vec<String>) -> Values {
+fn assemble(
+    scan: &Scan,
+    states: Vec<State>,
+    names: Vec<Option<String>>,
+    warnings: Vec<String>,
+) -> Values {
     let mut order: Vec<String> = Vec::new();
     let mut inputs: HashMap<String, Vec<(RemoteKey<'_>, Option<String>)>> = HashMap::new();
     for ((found, state), name) in scan.found.iter().zip(&states).zip(&names) {
-        let key = (found.source.url.as_str(), found.source.reference.as_deref());
-        let element = match state {
-            State::Resolved { commit, .. } => Some(commit.clone()),
-            State::Timestamp { seconds, .. } => Some(seconds.to_string()),
-            State::Skipped { .. } => None,
+        // A Dockerfile read only because a service builds it feeds only that service's variable.
+        let Some(name) = name.as_ref().filter(|_| !scan.extra[found.file]) else {
+            continue;
         };
+        let key = (found.source.url.as_str(), found.source.reference.as_deref());
+        let element = element_of(state);
         let list = inputs.entry(name.clone()).or_insert_with(|| {
             order.push(name.clone());
             Vec::new()
         });
         if !list.iter().any(|(k, _)| *k == key) {
             list.push((key, element));
+        }
+    }
+    // A compose service's own variable follows the remotes of the stages it builds, and no others.
+    for feed in &scan.feeds {
+        let list = inputs.entry(feed.variable.clone()).or_insert_with(|| {
+            order.push(feed.variable.clone());
+            Vec::new()
+        });
+        for &i in &feed.found {
+            let found = &scan.found[i];
+            let key = (found.source.url.as_str(), found.source.reference.as_deref());
+            if !list.iter().any(|(k, _)| *k == key) {
+                list.push((key, element_of(&states[i])));
+            }
         }
     }
     let args = order
@@ -178,6 +222,9 @@ fn assemble(scan: &Scan, states: Vec<State>, names: Vec<String>, warnings: Vec<S
         })
         .collect();
     for ((found, state), arg) in scan.found.iter().zip(states).zip(names) {
+        let Some(arg) = arg.filter(|_| !scan.extra[found.file]) else {
+            continue;
+        };
         files[found.file].remotes.push(Remote {
             line: found.line,
             tool: found.source.tool.clone(),
@@ -191,6 +238,15 @@ fn assemble(scan: &Scan, states: Vec<State>, names: Vec<String>, warnings: Vec<S
         args,
         files,
         warnings,
+    }
+}
+
+/// What a remote adds to a value: its commit, the time standing in for it, or nothing.
+fn element_of(state: &State) -> Option<String> {
+    match state {
+        State::Resolved { commit, .. } => Some(commit.clone()),
+        State::Timestamp { seconds, .. } => Some(seconds.to_string()),
+        State::Skipped { .. } => None,
     }
 }
 

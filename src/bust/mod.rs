@@ -14,6 +14,7 @@ use std::time::Duration;
 mod collect;
 mod compute;
 mod exec;
+mod forward;
 mod outcome;
 mod pool;
 pub(crate) mod redact;
@@ -33,7 +34,11 @@ const AFTER_HELP: &str = "\
 The value of an arg is the first 12 hex digits of the SHA-256 of the commits of the remotes it covers, \
 one per line, in Dockerfile order. It stays the same while those remotes stay put and changes as soon as \
 one moves. Dockerfiles that declare the same arg name share one value over all their remotes, so a service \
-also rebuilds when another service's remote moves: give them distinct arg names, or use --per-layer.
+also rebuilds when another service's remote moves. A compose service that passes the arg through a variable \
+of its own (`CACHE_BUST: ${CACHE_BUST_API:-unknown}`, what `check --fix` writes) gets that variable set from \
+the remotes of the stages it builds alone; the compose files under the paths (and, for `exec`, those its \
+`docker compose` command reads) are read for that. Otherwise give the services distinct arg names, or use \
+--per-layer.
 
 Variables a remote's URL needs (`https://${GIT_USER}:${GIT_TOKEN}@host/…`) are taken from the \
 environment. Credentials are never printed.";
@@ -107,6 +112,8 @@ pub struct Options {
     pub jobs: usize,
     /// Whether to draw a progress line on stderr when resolving is slow.
     pub progress: bool,
+    /// Compose files read besides those under the paths (those `exec`'s `docker compose` command reads).
+    pub compose_files: Vec<PathBuf>,
 }
 
 impl Options {
@@ -119,13 +126,14 @@ impl Options {
             per_layer: args.per_layer,
             jobs: 8,
             progress: std::io::stderr().is_terminal(),
+            compose_files: Vec::new(),
         }
     }
 }
 
 /// Runs `cachebust bust`: prints the values on stdout, warnings and errors on stderr. Exit 0 or 2.
 pub fn run_bust(args: &BustArgs) -> u8 {
-    let Some(values) = compute_or_report(&args.paths, &args.resolve) else {
+    let Some(values) = compute_or_report(&args.paths, Options::from_args(&args.resolve)) else {
         return 2;
     };
     let text = render(args.format, &values);
@@ -139,7 +147,13 @@ pub fn run_bust(args: &BustArgs) -> u8 {
 /// Runs `cachebust exec`: computes the values and runs the command with them in its environment.
 /// Returns the command's exit code, or 2 when the values cannot be computed.
 pub fn run_exec(args: &ExecArgs) -> u8 {
-    let Some(values) = compute_or_report(&args.files, &args.resolve) else {
+    // The compose files the command reads, so that each service's own variable is set even when
+    // `--file` names only Dockerfiles.
+    let options = Options {
+        compose_files: forward::compose_files(&args.command),
+        ..Options::from_args(&args.resolve)
+    };
+    let Some(values) = compute_or_report(&args.files, options) else {
         return 2;
     };
     let vars: Vec<(String, String)> = values
@@ -154,13 +168,29 @@ pub fn run_exec(args: &ExecArgs) -> u8 {
             a.name, a.value, a.remotes
         ));
     }
+    // The command runs as given (`exec` is `env(1)` with values): a build that does not forward the
+    // values gets the command that would, rather than a rewritten argv the user never typed.
+    let names: Vec<String> = vars.iter().map(|(name, _)| name.clone()).collect();
+    if let Some((missing, command)) = forward::unforwarded(&args.command, &names) {
+        let missing: Vec<String> = missing.iter().map(|n| format!("`{n}`")).collect();
+        let its = if missing.len() == 1 {
+            "its value never reaches"
+        } else {
+            "their values never reach"
+        };
+        crate::console::errln(&format!(
+            "warning: the command passes no `--build-arg` for {}, so {its} the build; \
+             run instead: {command}",
+            missing.join(", ")
+        ));
+    }
     exec::run_command(&args.command, &vars)
 }
 
 /// The values, with warnings printed; `None` after printing why there are none.
-fn compute_or_report(paths: &[PathBuf], args: &ResolveArgs) -> Option<Values> {
+fn compute_or_report(paths: &[PathBuf], options: Options) -> Option<Values> {
     let env = |name: &str| std::env::var(name).ok();
-    match compute(paths, &Options::from_args(args), &env) {
+    match compute(paths, &options, &env) {
         Ok(values) => {
             for warning in &values.warnings {
                 crate::console::errln(&format!("warning: {warning}"));

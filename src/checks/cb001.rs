@@ -14,12 +14,17 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
         let Some(source) = mutable.next() else {
             continue;
         };
+        let arg = analysis
+            .per_layer_arg(layer)
+            .filter(|_| settings.fix_per_layer)
+            .unwrap_or_else(|| settings.fix_arg.clone());
         let mut help = with_others_named_in_files(
                 format!(
                     "Docker reuses this layer while its text is unchanged, so {} never reach the image. \
                      Add a cache-bust arg right before it (`cachebust check --fix`) and build with \
-                     `cachebust exec -- docker compose build`, which passes the remote's head commit, or pin a commit SHA.",
-                    wording::what_goes_missing(source)
+                     {}, which passes the remote's head commit, or pin a commit SHA.",
+                    wording::what_goes_missing(source),
+                    docker_build(&arg),
                 ),
                 source,
                 analysis.mutable_sources(layer),
@@ -79,6 +84,32 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             }),
         });
     }
+}
+
+/// How the help says to build a Dockerfile that no compose file builds: `docker build` passing the arg
+/// from the environment, which `cachebust exec` sets.
+fn docker_build(arg: &str) -> String {
+    format!("{DOCKER_BUILD}{arg} .`")
+}
+
+const DOCKER_BUILD: &str = "`cachebust exec -- docker build --build-arg ";
+
+/// A CB001 of a Dockerfile that a compose file builds: its help names `docker compose build`, the
+/// driver the project uses, instead of `docker build`.
+pub fn built_by_compose(finding: &mut Finding) {
+    if finding.code != "CB001" {
+        return;
+    }
+    let Some(start) = finding.help.find(DOCKER_BUILD) else {
+        return;
+    };
+    let Some(len) = finding.help[start + 1..].find('`') else {
+        return;
+    };
+    finding.help.replace_range(
+        start..start + len + 2,
+        "`cachebust exec -- docker compose build`",
+    );
 }
 
 /// Layers with a mutable source that no bust covers.

@@ -15,7 +15,7 @@ use crate::report::{
 use crate::settings::Settings;
 use crate::source::{display_path, SourceFile};
 
-use super::fixing::{diff_project, fix_reports, fix_stdin, FixRun};
+use super::fixing::{count_fixes, counts_for_fixes, diff_project, fix_reports, fix_stdin, FixRun};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
@@ -138,14 +138,27 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         let mut printer = Printer::new(args, style);
         let parts = printer.parts;
         let env = |name: &str| std::env::var(name).ok();
+        // The summary says how many fixes `--fix` makes, follow-ups included: the reports that take
+        // part in fixing are kept for that.
+        let (summary, unsafe_fixes) = (printer.summary, args.unsafe_fixes);
+        let mut kept = Vec::new();
         let problems = lint_project_each(
             &paths,
             &cwd,
             &settings,
             &env,
-            |report| parts.part(&report),
-            |part| printer.add(part),
+            |report| {
+                let part = parts.part(&report);
+                let keep = summary && counts_for_fixes(&report, unsafe_fixes);
+                (part, keep.then_some(report))
+            },
+            |(part, report)| {
+                printer.add(part);
+                kept.extend(report);
+            },
         );
+        printer.fixes = (printer.tally.safe_fixes > 0 || unsafe_fixes)
+            .then(|| count_fixes(&kept, &settings, unsafe_fixes));
         for skipped in &problems.skipped {
             console::errln(&format!("warning: {skipped}"));
         }
@@ -352,6 +365,8 @@ struct Printer {
     tally: Tally,
     summary: bool,
     unsafe_fixes: bool,
+    /// How many findings `--fix` would fix, follow-ups included, when known.
+    fixes: Option<usize>,
 }
 
 impl Printer {
@@ -371,6 +386,7 @@ impl Printer {
             tally: Tally::default(),
             summary: format == OutputFormat::Full && !args.quiet && !args.statistics,
             unsafe_fixes: args.unsafe_fixes,
+            fixes: None,
         }
     }
 
@@ -399,11 +415,18 @@ impl Printer {
         } else if self.summary {
             let (safe, unsafe_) = (self.tally.safe_fixes, self.tally.unsafe_fixes);
             // As in ruff: with `--unsafe-fixes`, the unsafe fixes are what `--fix` applies.
-            self.output.write_raw(&if self.unsafe_fixes {
-                render_summary(&self.tally, safe + unsafe_, 0)
+            let (fixable, more) = if self.unsafe_fixes {
+                (safe + unsafe_, 0)
             } else {
-                render_summary(&self.tally, safe, unsafe_)
-            });
+                (safe, unsafe_)
+            };
+            // What `--fix` really fixes: a refused fix is not counted, follow-up fixes are.
+            let (fixable, follow_ups) = match self.fixes {
+                Some(n) => (fixable.min(n), n.saturating_sub(fixable)),
+                None => (fixable, 0),
+            };
+            self.output
+                .write_raw(&render_summary(&self.tally, fixable, more, follow_ups));
         }
         self.output.finish();
         self.tally.worst >= Some(settings.fail_level)

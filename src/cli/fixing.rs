@@ -193,6 +193,52 @@ pub fn diff_project(
     (problems, changed)
 }
 
+/// How many findings `--fix` would fix in these reports (the run's Dockerfiles with a wanted fix and its
+/// compose files), follow-up fixes included: computed in memory, as `--diff` does, so that the summary
+/// of a plain `check` can say what `--fix` will do.
+pub fn count_fixes(reports: &[FileReport], settings: &Settings, unsafe_fixes: bool) -> usize {
+    let run = FixRun {
+        diff: true,
+        unsafe_fixes,
+    };
+    let mut pending = Pending::new();
+    let mut total = 0;
+    for report in reports
+        .iter()
+        .filter(|r| !is_compose(r) && r.findings.iter().any(|f| run.wants(f)))
+    {
+        let fix = fix_report(report, settings, unsafe_fixes);
+        total += fix.fixed.len();
+        if fix.changed() {
+            if let Ok(id) = FileId::of(&fix.after.file.path) {
+                pending.insert(id, fix.after.file.text);
+            }
+        }
+    }
+    let pending = Arc::new(pending);
+    for report in reports.iter().filter(|r| is_compose(r)) {
+        let fix = if pending.is_empty() {
+            if !report.findings.iter().any(|f| run.wants(f)) {
+                continue;
+            }
+            fix_report(report, settings, unsafe_fixes)
+        } else {
+            fix_report_after(report, settings, unsafe_fixes, pending.clone())
+        };
+        total += fix.fixed.len();
+    }
+    total
+}
+
+/// Whether `count_fixes` needs this report: a compose file, or a file with a fix `--fix` would apply.
+pub fn counts_for_fixes(report: &FileReport, unsafe_fixes: bool) -> bool {
+    let run = FixRun {
+        diff: true,
+        unsafe_fixes,
+    };
+    is_compose(report) || report.findings.iter().any(|f| run.wants(f))
+}
+
 /// One file's part of a `--diff` run.
 enum Shown {
     /// Its diff, its notes for stderr and its fixed text (when it changed).

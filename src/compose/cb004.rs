@@ -14,10 +14,14 @@ pub fn check(
     files: &[SourceFile],
     merged: &Merged<'_>,
     names: &[String],
+    suffix: &str,
     shown: &str,
     settings: &Settings,
     findings: &mut [Vec<Finding>],
 ) {
+    // The service's own variable (`CACHE_BUST_API`): `cachebust exec` gives it the value of the
+    // remotes this service builds, so another service's remote does not rebuild it.
+    let variable = |name: &str| format!("{name}{suffix}");
     let args = merged.args();
     let passed = |name: &String| args.iter().find(|(_, a)| &a.name == name);
     let missing: Vec<String> = names
@@ -30,11 +34,23 @@ pub fn check(
         let file = &files[home];
         let fix = match over_budget(file, &findings[home]) {
             Some(why) => Err(why),
-            None => add_args(file, service, build, &missing, &settings.fix_default),
+            None => add_args(
+                file,
+                service,
+                build,
+                &missing,
+                suffix,
+                &settings.fix_default,
+            ),
         };
         let values = missing
             .iter()
-            .map(|n| format!("`{n}: {}`", changing_value(n, &settings.fix_default)))
+            .map(|n| {
+                format!(
+                    "`{n}: {}`",
+                    changing_value(&variable(n), &settings.fix_default)
+                )
+            })
             .collect::<Vec<_>>()
             .join(" and ");
         let list = quoted_list(&missing);
@@ -42,8 +58,8 @@ pub fn check(
             "`docker compose build` passes {shown} only the args in `build.args`: without a value that \
              changes per build, {list} keeps its default and the remote layers after it stay cached. \
              Add {values} to `build.args` and build with `cachebust exec -- docker compose build`, \
-             which sets {} to the remote's head commit.",
-            missing[0]
+             which sets `{}` to the head commits of the remotes this service builds.",
+            variable(&missing[0])
         );
         let fix = match fix {
             Ok((edit, shape)) => Some(Fix {
@@ -81,15 +97,17 @@ pub fn check(
             continue;
         };
         let file = &files[*index];
-        let value = changing_value(name, constant);
+        let value = changing_value(&variable(name), constant);
         let mut help = format!(
             "`{name}` is always `{constant}` here, so the layers it should rebuild stay cached. Pass \
              `{value}` (the same value until one is set) and build with \
-             `cachebust exec -- docker compose build`, which sets `{name}` to the remote's head commit."
+             `cachebust exec -- docker compose build`, which sets `{}` to the head commits of the \
+             remotes this service builds.",
+            variable(name)
         );
         let checked = match over_budget(file, &findings[*index]) {
             Some(why) => Err(why),
-            None => pass_changing(file, service, build, arg),
+            None => pass_changing(file, service, build, arg, &variable(name)),
         };
         let fix = match checked {
             Ok(edit) => Some(Fix {

@@ -64,6 +64,14 @@ impl Dockerfiles {
         Ok(self.linted.len() - 1)
     }
 
+    /// Marks the Dockerfile at `index` as one a compose file builds: its findings' help then says to
+    /// build with `docker compose build`.
+    pub fn built_by_compose(&mut self, index: usize) {
+        for finding in &mut self.linted[index].1.report.findings {
+            crate::checks::built_by_compose(finding);
+        }
+    }
+
     pub fn get(&self, index: usize) -> &Linted {
         &self.linted[index].1
     }

@@ -37,6 +37,8 @@ impl Inline {
     /// The finding with every span in the compose file. Its fix survives only when lines map exactly;
     /// new lines in the fix's text get the block's indentation.
     pub fn place(&self, finding: Finding, newline: &str) -> Finding {
+        let mut finding = finding;
+        crate::checks::built_by_compose(&mut finding);
         let exact = self.lines.is_some();
         let indent = " ".repeat(self.lines.as_ref().map_or(0, |(n, _)| *n));
         Finding {

@@ -6,6 +6,7 @@
 //! `inline`, and its `target` stages) → the rules `cb000`, `cb004`, `cb005` → `suppress` (the
 //! `# cachebust: ignore[…]` comments) → `fix` (YAML edits).
 //! [`lint_project`] runs it all, Dockerfiles included, and returns one report per file.
+pub mod builds;
 mod cb000;
 mod cb004;
 mod cb005;
@@ -19,6 +20,7 @@ pub mod merge;
 pub mod model;
 mod project;
 mod service;
+mod shared;
 mod suppress;
 pub mod target;
 pub mod yaml;

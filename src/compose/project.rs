@@ -331,15 +331,19 @@ fn lint_set(run: &mut Run<'_>, paths: &[PathBuf], given: Option<&SourceFile>) ->
         }
     }
     let per_file: Vec<_> = roots.iter().filter_map(|r| services(r)).collect();
+    let merged_services = merge_services(&per_file);
     let mut set = SetFindings {
         files: &files,
         findings: vec![Vec::new(); files.len()],
         inlined: HashSet::new(),
+        services: merged_services.iter().map(|m| m.name.clone()).collect(),
+        shared: Vec::new(),
     };
     if reports.is_empty() {
-        for merged in merge_services(&per_file) {
+        for merged in merged_services {
             check_service(run, &mut set, &merged);
         }
+        super::shared::check(set.files, &set.shared, &mut set.findings);
     }
     // Suppressions are judged only when the services were checked.
     let checked = reports.is_empty();

@@ -38,6 +38,10 @@ pub struct SetFindings<'a> {
     pub findings: Vec<Vec<Finding>>,
     /// The inline Dockerfiles already linted (file, offset): services that share one report it once.
     pub inlined: HashSet<(usize, usize)>,
+    /// The names of the services that build, in order: a fix's per-service variable is unique among them.
+    pub services: Vec<String>,
+    /// The services passing a bust arg through the shared variable of its name, checked once all are known.
+    pub shared: Vec<super::shared::SharedUse>,
 }
 
 /// Checks one service of the set. Builds whose paths cannot be known (an unset variable, a remote git
@@ -107,6 +111,7 @@ pub fn check_service(run: &mut Run<'_>, set: &mut SetFindings<'_>, merged: &Merg
                     return;
                 }
             };
+            run.dockerfiles.built_by_compose(index);
             let linted = run.dockerfiles.get(index);
             let (file, model) = (linted.report.file.clone(), linted.model.clone());
             check_build(
@@ -157,14 +162,18 @@ fn check_build(
     };
     let analysis = Analysis::new(file, model.clone(), run.settings);
     let names = bust_args(&analysis, &stages);
+    let suffix = service_suffix(&merged.name, &set.services);
     cb004::check(
         set.files,
         merged,
         &names,
+        &suffix,
         shown,
         run.settings,
         &mut set.findings,
     );
+    let shared = super::shared::uses(merged, &analysis, &stages, &names, &suffix);
+    set.shared.extend(shared);
     let declared = declared_args(model);
     cb005::check(
         set.files,
@@ -191,6 +200,33 @@ fn too_deep(merged: &Merged<'_>) -> Option<(usize, Finding)> {
     })
 }
 
+/// What a service's own variable adds to the arg's name (`_API` for `api`: `CACHE_BUST_API`): the name
+/// upper-cased, each other character than a letter or digit `_`. Services whose names give the same
+/// suffix (`api-x`, `api.x`) get `_2`, `_3` after the first, in file order.
+pub fn service_suffix(name: &str, services: &[String]) -> String {
+    let base = |n: &str| -> String {
+        n.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    let mine = base(name);
+    let before = services
+        .iter()
+        .take_while(|s| s.as_str() != name)
+        .filter(|s| base(s) == mine)
+        .count();
+    match before {
+        0 => format!("_{mine}"),
+        n => format!("_{mine}_{}", n + 1),
+    }
+}
+
 /// A path-like field after interpolation, `default` when absent, `None` when it cannot be known.
 fn resolve(env: Env<'_>, node: Option<&Node>, default: &str) -> Option<String> {
     match node {
@@ -203,4 +239,21 @@ fn resolve(env: Env<'_>, node: Option<&Node>, default: &str) -> Option<String> {
 /// never goes stale, and there is nothing here to read.
 fn is_remote(context: &str) -> bool {
     context.contains("://") || context.starts_with("git@") || context.starts_with("github.com/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::service_suffix;
+
+    #[test]
+    fn each_service_has_a_variable_of_its_own() {
+        let all: Vec<String> = ["api", "api-x", "api.x", "Api_X", "worker2"]
+            .map(String::from)
+            .to_vec();
+        let suffixes: Vec<String> = all.iter().map(|s| service_suffix(s, &all)).collect();
+        assert_eq!(
+            suffixes,
+            ["_API", "_API_X", "_API_X_2", "_API_X_3", "_WORKER2"]
+        );
+    }
 }

@@ -36,6 +36,9 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
         let (shown, moved) = Escaped::new(&masked);
         let source = SharedText::new(shown);
         let display = escape_line(&report.file.display);
+        // The fixes shown so far in this file, with the line of the finding shown with each: the
+        // findings of one stage share one inserted `ARG`, whose help is given once.
+        let mut shown_fixes: Vec<(&crate::finding::Fix, usize)> = Vec::new();
         for f in &report.findings {
             let mut labels = vec![LabeledSpan::new_primary_with_span(
                 Some(escape_line(&f.label).into_owned()),
@@ -53,7 +56,14 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
                     Applicability::Safe => "--fix",
                     Applicability::Unsafe => "--fix --unsafe-fixes",
                 };
-                let _ = write!(help, "\nfix ({how}): {}", fix.title);
+                let earlier = shown_fixes.iter().find(|(shown, _)| *shown == fix);
+                match earlier.filter(|_| !fix.edits.is_empty()) {
+                    Some((_, line)) => help = same_fix(fix, *line, how),
+                    None => {
+                        let _ = write!(help, "\nfix ({how}): {}", fix.title);
+                        shown_fixes.push((fix, report.file.position(f.span.start).line));
+                    }
+                }
             }
             let file = &report.file;
             let long = std::iter::once(&f.span)
@@ -94,8 +104,25 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
     out
 }
 
-/// `Found 3 findings in 2 of 5 files (2 fixable with --fix).` plus a count per code.
-pub fn render_summary(tally: &Tally, fixable: usize, unsafe_fixable: usize) -> String {
+/// The help of a finding whose fix is the one an earlier finding of the file showed (at `line`).
+fn same_fix(fix: &crate::finding::Fix, line: usize, how: &str) -> String {
+    let what = if fix.title.contains("`ARG ") {
+        "the same `ARG`"
+    } else {
+        "the same fix"
+    };
+    format!("fixed by {what} as line {line} ({how})")
+}
+
+/// `Found 3 findings in 2 of 5 files (2 fixable with --fix).` plus a count per code. `follow_ups`: the
+/// findings that `--fix` fixes besides, which its own fixes cause (a compose file must pass the arg a
+/// Dockerfile fix declares).
+pub fn render_summary(
+    tally: &Tally,
+    fixable: usize,
+    unsafe_fixable: usize,
+    follow_ups: usize,
+) -> String {
     let total = tally.findings();
     let files = tally.files;
     let noun = |n: usize, one: &str, many: &str| {
@@ -116,6 +143,13 @@ pub fn render_summary(tally: &Tally, fixable: usize, unsafe_fixable: usize) -> S
     );
     if fixable > 0 {
         let _ = write!(out, " ({fixable} fixable with `--fix`");
+        if follow_ups > 0 {
+            let _ = write!(
+                out,
+                " and {}",
+                noun(follow_ups, "follow-up fix", "follow-up fixes")
+            );
+        }
         if unsafe_fixable > 0 {
             let _ = write!(out, ", {unsafe_fixable} more with `--unsafe-fixes`");
         }

@@ -326,10 +326,103 @@ EOF
     note "cachebust check --fix: exit $CHECK_RC"
     diff -u --label "docker-compose.yml (before)" --label "docker-compose.yml (fixed)" \
         "$E2E_TMP/compose-before-fix" "$SC_DIR/docker-compose.yml" | indent || true
-    assert_contains "$(cat "$SC_DIR/docker-compose.yml")" 'CACHE_BUST: ${CACHE_BUST:-unknown}' \
-        "cachebust check --fix passes CACHE_BUST in docker-compose.yml"
+    assert_contains "$(cat "$SC_DIR/docker-compose.yml")" 'CACHE_BUST: ${CACHE_BUST_APP:-unknown}' \
+        "cachebust check --fix passes CACHE_BUST as the service's own CACHE_BUST_APP in docker-compose.yml"
     expect_clean "$SC_DIR"
     sc_show_busted
+}
+
+# services_build NAME: `cachebust exec -- docker-compose build` of both services into LAST_LOG, then the
+# log cut into LAST_LOG.api and LAST_LOG.worker at compose's `Building <service>` lines (BuildKit numbers
+# the steps of each service's build from #1 again).
+services_build() {
+    new_log "$1"
+    local rc=0
+    (cd "$E2E_TMP/services" && unset CACHE_BUST CACHE_BUST_API CACHE_BUST_WORKER &&
+        "$CACHEBUST" exec -- docker-compose -p cbsvc build --progress plain) >"$LAST_LOG" 2>&1 || rc=$?
+    note "build ($1): cachebust exec -- docker-compose -p cbsvc build --progress plain"
+    [[ $rc -eq 0 ]] || fail "build $1 failed (exit $rc)" "$(tail -n 40 "$LAST_LOG")"
+    local service
+    for service in api worker; do
+        awk -v want="$service" '/^Building / { inside = ($2 == want); next } inside' "$LAST_LOG" >"$LAST_LOG.$service"
+        [[ -s $LAST_LOG.$service ]] || fail "no 'Building $service' part in $(basename "$LAST_LOG")" "$(cat "$LAST_LOG")"
+    done
+    grep '^cachebust: ' "$LAST_LOG" | indent
+}
+
+# services_expect SERVICE STATE: the cache state of the service's remote step (the layer before its
+# cache-bust arg always CACHED after the first build), and the commit its image holds.
+services_expect() {
+    local service=$1 state=$2 log=$LAST_LOG what got
+    what="per-service: $(basename "$log" .log): $service"
+    LAST_LOG=$log.$service
+    expect_step "$what: remote step" "git clone" "$state"
+    expect_step "$what: layer before the cache-bust arg" "echo $service-base-layer" CACHED
+    LAST_LOG=$log
+    got=$(image_file "e2e/svc-$service" /commit)
+    assert_eq "$(short "$got")" "$(short "${SERVICE_COMMIT[$service]}")" \
+        "$what: image holds its remote's head"
+}
+
+# Issue 17: each service gets a value of its own, computed from the remotes of the stages it builds, so
+# a remote that moves rebuilds the remote layer of the service that fetches it and no other.
+declare -A SERVICE_COMMIT=()
+step3_per_service() {
+    section "STEP 3c: one cache-bust value per compose service: a moved remote rebuilds only its service"
+    local dir=$E2E_TMP/services service
+    mkdir -p "$dir"
+    printf 'services:\n' >"$dir/compose.yaml"
+    for service in api worker; do
+        new_remote "svc_$service"
+        push_revision "svc_$service" plain
+        SERVICE_COMMIT[$service]=$(remote_head "svc_$service")
+        mkdir -p "$dir/$service"
+        cat >"$dir/$service/Dockerfile" <<EOF
+FROM local/base
+RUN echo $service-base-layer > /base
+RUN git clone $(git_url "svc_$service") /src && git -C /src rev-parse HEAD > /commit
+EOF
+        cat >>"$dir/compose.yaml" <<EOF
+  $service:
+    image: e2e/svc-$service
+    build:
+      context: $service
+      network: host
+EOF
+    done
+    expect_findings "$dir" CB001
+    # One run fixes both Dockerfiles and, as follow-ups, makes each service pass its own variable.
+    cp "$dir/compose.yaml" "$E2E_TMP/services-before-fix"
+    run_check "$dir" --fix
+    note "cachebust check --fix: exit $CHECK_RC"
+    diff -u --label "compose.yaml (before)" --label "compose.yaml (fixed)" \
+        "$E2E_TMP/services-before-fix" "$dir/compose.yaml" | indent || true
+    assert_contains "$(cat "$dir/compose.yaml")" 'CACHE_BUST: ${CACHE_BUST_API:-unknown}' \
+        "cachebust check --fix passes CACHE_BUST_API to the api service"
+    assert_contains "$(cat "$dir/compose.yaml")" 'CACHE_BUST: ${CACHE_BUST_WORKER:-unknown}' \
+        "cachebust check --fix passes CACHE_BUST_WORKER to the worker service"
+    assert_contains "$(cat "$dir/api/Dockerfile")" 'ARG CACHE_BUST' "the api Dockerfile keeps ARG CACHE_BUST"
+    expect_clean "$dir"
+
+    services_build services1
+    local first=$LAST_LOG
+    LAST_LOG=$first.api
+    expect_step "per-service: services1: api remote step" "git clone" rebuilt
+    LAST_LOG=$first.worker
+    expect_step "per-service: services1: worker remote step" "git clone" rebuilt
+    LAST_LOG=$first
+
+    # Only the worker's remote moves.
+    push_revision svc_worker plain
+    SERVICE_COMMIT[worker]=$(remote_head svc_worker)
+    services_build services2-worker-moved
+    services_expect api CACHED
+    services_expect worker rebuilt
+    note "=> the worker's remote moved: its remote layer rebuilt, the api's stayed cached"
+
+    services_build services3-nothing-moved
+    services_expect api CACHED
+    services_expect worker CACHED
 }
 
 step4_global_arg() {
@@ -515,6 +608,7 @@ main() {
     step2_fix_clone
     step3_pip
     step3_compose
+    step3_per_service
     step4_global_arg
     step5_fact2 buildkit
     step5_fact2 classic

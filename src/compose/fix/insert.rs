@@ -14,6 +14,8 @@ use crate::source::SourceFile;
 pub struct Plan<'a> {
     pub file: &'a SourceFile,
     pub names: &'a [String],
+    /// What each name's variable adds to it: `_API` passes `CACHE_BUST` as `${CACHE_BUST_API:-…}`.
+    pub suffix: &'a str,
     pub default: &'a str,
 }
 
@@ -35,7 +37,7 @@ impl Plan<'_> {
         self.names
             .iter()
             .map(|name| {
-                let value = changing_value(name, self.default);
+                let value = changing_value(&format!("{name}{}", self.suffix), self.default);
                 match style {
                     Style::Map { quote, flow } => {
                         format!("{name}: {}", scalar(&value, quote, flow))

@@ -22,17 +22,19 @@ pub enum Shape {
     BesideMerge,
 }
 
-/// What to pass: `NAME: ${NAME:-default}`.
-pub fn changing_value(name: &str, default: &str) -> String {
-    format!("${{{name}:-{default}}}")
+/// What to pass: `${VARIABLE:-default}`.
+pub fn changing_value(variable: &str, default: &str) -> String {
+    format!("${{{variable}:-{default}}}")
 }
 
-/// The edit that adds `NAME: ${NAME:-default}` for each name to the build's args, or why there is none.
+/// The edit that adds `NAME: ${NAME<suffix>:-default}` for each name to the build's args (the service's
+/// own variable, `CACHE_BUST: ${CACHE_BUST_API:-unknown}`), or why there is none.
 pub fn add_args(
     file: &SourceFile,
     service: &Service<'_>,
     build: &Build<'_>,
     names: &[String],
+    suffix: &str,
     default: &str,
 ) -> Result<(Edit, Shape), String> {
     let text = &file.text;
@@ -56,6 +58,7 @@ pub fn add_args(
     let plan = insert::Plan {
         file,
         names,
+        suffix,
         default,
     };
     let (edit, shape) = match build.args {
@@ -76,12 +79,13 @@ pub fn add_args(
     verify(file, service, &edit, names).map(|()| (edit, shape))
 }
 
-/// The edit that turns a constant arg into `${NAME:-constant}`: the same value until one is passed.
+/// The edit that turns a constant arg into `${VARIABLE:-constant}`: the same value until one is passed.
 pub fn pass_changing(
     file: &SourceFile,
     service: &Service<'_>,
     build: &Build<'_>,
     arg: &Arg<'_>,
+    variable: &str,
 ) -> Result<Edit, String> {
     let node = arg.value_node;
     let constant = arg.value.as_deref().unwrap_or_default();
@@ -99,7 +103,7 @@ pub fn pass_changing(
     let flow = build
         .args
         .is_some_and(|(_, v)| file.text[v.defined.clone()].starts_with(['{', '[']));
-    let value = changing_value(&arg.name, constant);
+    let value = changing_value(variable, constant);
     let written = if arg.listed {
         format!("{}={value}", arg.name)
     } else {
