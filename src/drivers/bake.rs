@@ -10,7 +10,7 @@ use hcl_edit::expr::{Expression, Object};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 
-use super::{AddArg, Context, DriverKind, Invocation, PassedArg, ValueKind};
+use super::{dockerfile_of, AddArg, Context, DriverKind, Invocation, PassedArg, ValueKind};
 use crate::finding::Edit;
 
 /// Functions whose value is new on every build.
@@ -21,6 +21,8 @@ struct Variable {
     kind: ValueKind,
     text: String,
     span: Range<usize>,
+    /// Whether it has a value here: a default, or the environment's.
+    set: bool,
 }
 
 /// Where a fix adds an arg to a target: into its `args` object, or a new `args` attribute in its block.
@@ -103,17 +105,26 @@ pub fn invocations(dir: &Path, text: &str) -> Vec<Invocation> {
         {
             continue;
         }
-        let context = attr("context").unwrap_or_else(|| ".".into());
-        let context = if context.contains("://") || context.starts_with("git@") {
-            Context::Remote
-        } else {
-            Context::Dir(dir.join(&context))
+        // A path is known when every variable it reads is set (a default, or the environment).
+        let known = |key: &str| -> Option<Option<String>> {
+            chain.iter().rev().find_map(|b| {
+                let value = &b.body.get_attribute(key)?.value;
+                let (_, resolved, _) = evaluate(value, text, &variables);
+                let raw = value.span().map_or("", |s| &text[s]);
+                let known = !reads_unset(value, raw, &variables) && !resolved.is_empty();
+                Some(known.then_some(resolved))
+            })
         };
-        let file = attr("dockerfile").unwrap_or_else(|| "Dockerfile".into());
-        let dockerfile = match &context {
-            Context::Dir(d) => d.join(&file),
-            Context::Remote => dir.join(&file),
-        };
+        let context_text = attr("context").unwrap_or_else(|| ".".into());
+        let context = Context::named(
+            dir,
+            &context_text,
+            known("context").unwrap_or(Some(".".into())),
+        );
+        let target = known("target");
+        // Bake reads `dockerfile` relative to the context.
+        let dockerfile = dockerfile_of(None, known("dockerfile"), &context)
+            .filter(|_| target.as_ref().is_none_or(Option::is_some));
         let mut args: Vec<PassedArg> = Vec::new();
         for b in &chain {
             let Some(object) = b
@@ -156,7 +167,7 @@ pub fn invocations(dir: &Path, text: &str) -> Vec<Invocation> {
             dockerfile,
             dockerfile_span,
             context,
-            target: attr("target"),
+            target: target.flatten(),
             args,
             compose: false,
             add_arg: fix_place(block, text, end, names_of_vars.clone()).map(AddArg::Bake),
@@ -219,11 +230,13 @@ fn variables(body: &Body, text: &str) -> HashMap<String, Variable> {
                 kind: ValueKind::Environment(name.clone()),
                 text: value,
                 span,
+                set: true,
             },
             Err(_) if PER_BUILD.iter().any(|f| raw.contains(f)) => Variable {
                 kind: ValueKind::PerBuild,
                 text: raw.to_string(),
                 span,
+                set: false,
             },
             Err(_) => Variable {
                 kind: ValueKind::Environment(name.clone()),
@@ -232,11 +245,37 @@ fn variables(body: &Body, text: &str) -> HashMap<String, Variable> {
                     .unwrap_or("")
                     .to_string(),
                 span,
+                set: default.and_then(Expression::as_str).is_some(),
             },
         };
         out.insert(name, variable);
     }
     out
+}
+
+/// Whether an expression reads a variable with no value here (no default, not in the environment), or
+/// anything else bake computes (a function, a conditional): its value is then not known.
+fn reads_unset(value: &Expression, raw: &str, variables: &HashMap<String, Variable>) -> bool {
+    if value.as_str().is_some() {
+        return false;
+    }
+    if let Some(name) = value.as_variable() {
+        return !variables.get(name.as_str()).is_some_and(|v| v.set);
+    }
+    let Some(mut rest) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
+        return true;
+    };
+    while let Some(at) = rest.find("${") {
+        let Some(close) = rest[at..].find('}') else {
+            return true;
+        };
+        let name = rest[at + 2..at + close].trim();
+        if !variables.get(name).is_some_and(|v| v.set) {
+            return true;
+        }
+        rest = &rest[at + close + 1..];
+    }
+    false
 }
 
 /// What an expression holds, its value for the Dockerfile's resolution, and the variable that decided it.

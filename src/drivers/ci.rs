@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use super::command::{assign, invocation};
-use super::value::{classify, resolved, Vars};
-use super::{Context, DriverKind, Invocation, PassedArg};
+use super::value::{classify, known_value, resolved, Vars};
+use super::{dockerfile_of, Context, DriverKind, Invocation, PassedArg};
 use crate::compose::yaml::{parse_yaml, Node, NodeKind};
 use crate::parse::shell::{split_commands, Framing, ShellKind};
 use crate::source::SourceFile;
@@ -100,17 +100,15 @@ fn build_push_action(kind: DriverKind, root: &Path, text: &str, step: &Node) -> 
             .and_then(Node::as_str)
             .map(str::to_string)
     };
+    // `${{ github.workspace }}` is the checkout, where builds run; other expressions (a matrix entry,
+    // an input) are not known here.
+    let known =
+        |text: &str| known_value(&text.replace("${{ github.workspace }}", "."), &Vars::new());
     let context = input("context").unwrap_or_else(|| ".".into());
-    let context = if context.contains("://") || context.starts_with("git@") {
-        Context::Remote
-    } else {
-        Context::Dir(root.join(&context))
-    };
-    let dockerfile = match (input("file"), &context) {
-        (Some(file), _) => root.join(file),
-        (None, Context::Dir(dir)) => dir.join("Dockerfile"),
-        (None, Context::Remote) => root.join("Dockerfile"),
-    };
+    let context = Context::named(root, &context, known(&context));
+    let target = input("target").map(|t| known(&t));
+    let dockerfile = dockerfile_of(Some(root), input("file").map(|f| known(&f)), &context)
+        .filter(|_| target.as_ref().is_none_or(Option::is_some));
     let mut args = Vec::new();
     if let Some(node) = with
         .and_then(|w| w.get("build-args"))
@@ -134,14 +132,15 @@ fn build_push_action(kind: DriverKind, root: &Path, text: &str, step: &Node) -> 
             at += line.len();
         }
     }
+    let file = input("file").unwrap_or_else(|| "Dockerfile".into());
     Some(Invocation {
         kind,
         span: uses.defined.clone(),
-        command: format!("docker buildx build -f {} .", dockerfile.display()),
+        command: format!("docker buildx build -f {file} ."),
         dockerfile_span: with.and_then(|w| w.get("file")).map(|n| n.defined.clone()),
         dockerfile,
         context,
-        target: input("target"),
+        target: target.flatten(),
         args,
         compose: false,
         add_arg: None,

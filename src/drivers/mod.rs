@@ -42,6 +42,40 @@ pub enum Context {
     Dir(PathBuf),
     /// A git or HTTP URL: Docker fetches it on every build, so it is skipped.
     Remote,
+    /// A path that depends on a value not known here (a CI matrix, an unset variable).
+    Unknown,
+}
+
+impl Context {
+    /// The context a driver names: `written` as in the file (`.` when it names none), `value` that
+    /// text with the driver's variables in place (`None`: not known here).
+    pub fn named(dir: &Path, written: &str, value: Option<String>) -> Context {
+        if written.contains("://") || written.starts_with("git@") {
+            return Context::Remote;
+        }
+        value.map_or(Context::Unknown, |v| Context::Dir(dir.join(v)))
+    }
+
+    /// The directory, when it is one on disk.
+    pub fn dir(&self) -> Option<&Path> {
+        match self {
+            Context::Dir(dir) => Some(dir),
+            Context::Remote | Context::Unknown => None,
+        }
+    }
+}
+
+/// The Dockerfile a build reads: `file` (`None`: not given; `Some(None)`: given, not known here) joined
+/// to `base`, else `Dockerfile` in the context. `None` when it is not known here.
+pub fn dockerfile_of(
+    base: Option<&Path>,
+    file: Option<Option<String>>,
+    context: &Context,
+) -> Option<PathBuf> {
+    match file {
+        Some(file) => Some(base.or(context.dir())?.join(file?)),
+        None => Some(context.dir()?.join("Dockerfile")),
+    }
 }
 
 /// One build arg as the driver passes it.
@@ -65,8 +99,10 @@ pub struct Invocation {
     pub span: Range<usize>,
     /// The command as a user would type it (for `cachebust exec -- …` in a help).
     pub command: String,
-    /// The Dockerfile (`-f`, else `Dockerfile` in the context), resolved against the driver's directory.
-    pub dockerfile: PathBuf,
+    /// The Dockerfile (`-f`, else `Dockerfile` in the context), resolved against the driver's directory;
+    /// `None` when its path, its context or the target stage depends on a value not known here (a CI
+    /// matrix, an unset variable): such a build is not checked, as no finding beats a false one.
+    pub dockerfile: Option<PathBuf>,
     /// The `-f` word, when given: a missing Dockerfile is reported there.
     pub dockerfile_span: Option<Range<usize>>,
     pub context: Context,
