@@ -337,16 +337,10 @@ fn every_detector_field_is_validated_when_the_config_is_read() {
         assert!(!stderr.contains("panicked"), "{config}\n{stderr}");
     }
     // The file options of a manifest are options too.
-    for (config, message) in [
-        (
-            "[[manifest]]\nid = \"m\"\ncommands = [\"pip install\"]\nfile-options = [\"r\"]\nformat = \"requirements\"\ndetector = \"pip-vcs\"\n",
-            "`m`: `file-options` entry `r` is not an option",
-        ),
-    ] {
-        let dir = project(&[
-            ("Dockerfile", "FROM alpine\n"),
-            ("cachebust.toml", config),
-        ]);
+    {
+        let config = "[[manifest]]\nid = \"m\"\ncommands = [\"pip install\"]\nfile-options = [\"r\"]\nformat = \"requirements\"\ndetector = \"pip-vcs\"\n";
+        let message = "`m`: `file-options` entry `r` is not an option";
+        let dir = project(&[("Dockerfile", "FROM alpine\n"), ("cachebust.toml", config)]);
         let output = cachebust(dir.path(), &["check", "--output-format", "concise"]);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{config}\n{stderr}");
