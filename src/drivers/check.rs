@@ -84,7 +84,7 @@ pub fn check_invocations(
         views.push((index, seen));
         for name in needed_bust_args(&analysis, &stages) {
             match build.args.iter().find(|a| a.name == name) {
-                None => findings.push(not_passed(build, &name, &shown)),
+                None => findings.push(not_passed(build, &name, &shown, &settings.fix_default)),
                 Some(arg) => match &arg.value {
                     ValueKind::Constant(value) => {
                         findings.push(constant(build, arg, value, &shown))

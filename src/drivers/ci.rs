@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::command::{assign, invocation};
 use super::value::{classify, known_value, resolved, Vars};
-use super::{dockerfile_of, Context, DriverKind, Invocation, PassedArg};
+use super::{build_args, dockerfile_of, AddArg, Context, DriverKind, Invocation, PassedArg};
 use crate::compose::yaml::{parse_yaml, Node, NodeKind};
 use crate::parse::shell::{split_commands, Framing, ShellKind};
 use crate::source::SourceFile;
@@ -90,11 +90,17 @@ fn shell(
 
 /// A `uses: docker/build-push-action@…` step and its `with:` inputs.
 fn build_push_action(kind: DriverKind, root: &Path, text: &str, step: &Node) -> Option<Invocation> {
-    let uses = step.get("uses")?;
+    let (uses_key, uses) = step.entry("uses")?;
     if !uses.as_str()?.starts_with("docker/build-push-action") {
         return None;
     }
     let with = step.get("with");
+    let add_arg = match step.is_local() && uses.is_local() {
+        true => {
+            build_args::place(text, (uses_key, uses), step.entry("with")).map(AddArg::BuildArgs)
+        }
+        false => None,
+    };
     let input = |name: &str| {
         with.and_then(|w| w.get(name))
             .and_then(Node::as_str)
@@ -143,6 +149,6 @@ fn build_push_action(kind: DriverKind, root: &Path, text: &str, step: &Node) -> 
         target: target.flatten(),
         args,
         compose: false,
-        add_arg: None,
+        add_arg,
     })
 }

@@ -4,6 +4,7 @@
 //! cache-bust arg (`check`) are written once, over invocations, whatever the driver. A new driver is a
 //! parser plus a mapping into [`Invocation`], never a new rule.
 mod bake;
+mod build_args;
 mod check;
 mod ci;
 mod command;
@@ -122,17 +123,20 @@ pub enum AddArg {
     Flag(usize),
     /// A bake target: an `args` entry, and a `variable` block when the file has none of that name.
     Bake(bake::BakeFix),
+    /// A `docker/build-push-action` step: a `build-args` line from the job's environment.
+    BuildArgs(build_args::BuildArgsFix),
 }
 
 impl AddArg {
-    /// The edits that pass `name`.
-    pub fn edits(&self, name: &str) -> Vec<crate::finding::Edit> {
+    /// The edits that pass `name`, keeping `default` (the fix's default value) where the driver can.
+    pub fn edits(&self, name: &str, default: &str) -> Vec<crate::finding::Edit> {
         match self {
             AddArg::Flag(at) => vec![crate::finding::Edit::insert(
                 *at,
                 format!(" --build-arg {name}"),
             )],
             AddArg::Bake(fix) => fix.edits(name),
+            AddArg::BuildArgs(fix) => fix.edits(name, default),
         }
     }
 }
@@ -214,8 +218,13 @@ pub fn lint_driver(
     Ok(Some(FileReport { file, findings }))
 }
 
-/// A CB000 for a bake file that does not parse.
+/// A CB000 for a bake file or a CI file that does not parse.
 fn bake_error(file: &SourceFile) -> Option<crate::finding::Finding> {
+    let name = file.path.file_name().unwrap_or_default();
+    if is_workflow_path(&file.path) || name == ".gitlab-ci.yml" {
+        let error = crate::compose::yaml::parse_yaml(file).err()?;
+        return Some(messages::ci_syntax(error.span, &error.message));
+    }
     if file.path.extension().is_none_or(|e| e != "hcl") {
         return None;
     }
