@@ -34,7 +34,7 @@ pub fn syntax(span: std::ops::Range<usize>, message: &str) -> Finding {
         span,
         label: "bake stops here".into(),
         related: Vec::new(),
-        help: "`docker buildx bake` refuses this file too. Fix the HCL syntax; its targets were not checked."
+        help: "`docker buildx bake` refuses this file too. Fix its syntax; its targets were not checked."
             .into(),
         fix: None,
     }
@@ -79,6 +79,14 @@ pub fn not_passed(build: &Invocation, name: &str, shown: &str, default: &str) ->
         label: format!("builds `{shown}` without `{name}`"),
         related: Vec::new(),
         help: match (build.kind, &build.add_arg) {
+            (DriverKind::Bake, None) => format!(
+                "Bake passes the Dockerfile only the target's `args` (its own and those it inherits): \
+                 without `{name}`, it keeps its default and the remote layers after it stay cached. Pass \
+                 `{name}` in the target's `args` as `${{{name}}}`, from a bake variable of that name \
+                 with a constant default, and run `cachebust exec -- {}`, which sets `{name}` to the \
+                 remote's head commit.",
+                build.command
+            ),
             (DriverKind::Bake, _) => format!(
                 "Bake passes the Dockerfile only the target's `args` (its own and those it inherits): \
                  without `{name}`, it keeps its default and the remote layers after it stay cached. Add \

@@ -154,9 +154,16 @@ pub fn is_driver_name(name: &str) -> bool {
 }
 
 /// Whether a file name is a bake file's that bake reads by default (`docker-bake.hcl`,
-/// `docker-bake.override.hcl`); other `*.hcl` files are bake files only when named explicitly.
+/// `docker-bake.json` and their `.override` twins); other `*.hcl` files are bake files only when named
+/// explicitly.
 pub fn is_bake_name(name: &str) -> bool {
-    matches!(name, "docker-bake.hcl" | "docker-bake.override.hcl")
+    matches!(
+        name,
+        "docker-bake.hcl"
+            | "docker-bake.override.hcl"
+            | "docker-bake.json"
+            | "docker-bake.override.json"
+    )
 }
 
 /// Whether a path is a GitHub Actions workflow's: `.github/workflows/*.yml` or `*.yaml`.
@@ -225,10 +232,10 @@ fn bake_error(file: &SourceFile) -> Option<crate::finding::Finding> {
         let error = crate::compose::yaml::parse_yaml(file).err()?;
         return Some(messages::ci_syntax(error.span, &error.message));
     }
-    if file.path.extension().is_none_or(|e| e != "hcl") {
+    if file.path.extension().is_none_or(|e| e != "hcl") && !is_bake_name(&name.to_string_lossy()) {
         return None;
     }
-    let (message, at) = bake::syntax_error(&file.text)?;
+    let (message, at) = bake::syntax_error(&file.path, &file.text)?;
     let end = file.text[at..]
         .chars()
         .next()
@@ -275,8 +282,8 @@ pub fn invocations(path: &Path, text: &str) -> Vec<Invocation> {
     if is_workflow_path(path) {
         let root = dir.parent().and_then(Path::parent).unwrap_or(Path::new(""));
         ci::invocations(DriverKind::Actions, root, path, text)
-    } else if name.ends_with(".hcl") {
-        bake::invocations(dir, text)
+    } else if name.ends_with(".hcl") || is_bake_name(&name) {
+        bake::invocations(path, text)
     } else if name.eq_ignore_ascii_case("justfile") || name == ".justfile" {
         just::invocations(dir, text)
     } else if name == ".gitlab-ci.yml" {
