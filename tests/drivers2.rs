@@ -78,3 +78,64 @@ fn script_makefile_and_bake_paths_with_unset_variables_are_unknown() {
          docker-bake.hcl:13:3: CB000 [error] this build reads `nope/Dockerfile`, which does not exist\n"
     );
 }
+
+#[test]
+fn exec_sets_the_variables_a_driver_passes_as_the_bust_arg() {
+    // A remote that refuses at once: the value falls back to the time, no network is used.
+    let dockerfile = "FROM debian:bookworm\nARG CACHE_BUST=unknown\n\
+                      RUN echo \"Cache bust: ${CACHE_BUST}\"\n\
+                      RUN git clone -b main https://127.0.0.1:1/acme/toolkit.git /src\n";
+    let dir = project(&[
+        (
+            "Makefile",
+            "build:\n\tdocker build --build-arg CACHE_BUST=$(BUST) .\n",
+        ),
+        (
+            "build.sh",
+            "#!/bin/sh\ndocker build --build-arg \"CACHE_BUST=${SCRIPT_BUST:-none}\" .\n",
+        ),
+        (
+            "docker-bake.hcl",
+            "variable \"BAKE_BUST\" {\n  default = \"unknown\"\n}\n\
+             target \"app\" {\n  args = { CACHE_BUST = \"${BAKE_BUST}\" }\n}\n",
+        ),
+    ]);
+    std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+    let fallback = ["--fallback", "timestamp", "--timeout", "5"];
+    let mut args = vec!["exec"];
+    args.extend(fallback);
+    args.extend([
+        "--",
+        "sh",
+        "-c",
+        "echo $CACHE_BUST $BUST $SCRIPT_BUST $BAKE_BUST",
+    ]);
+    let output = cachebust(dir.path(), &args);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let printed = stdout(&output);
+    let words: Vec<&str> = printed.split_whitespace().collect();
+    assert_eq!(words.len(), 4, "{printed}");
+    assert!(
+        words[0].len() == 12 && words.iter().all(|w| *w == words[0]),
+        "{printed}"
+    );
+    assert!(
+        common::stderr(&output).contains("cachebust: BUST=")
+            && common::stderr(&output).contains("(`Makefile` passes it as `CACHE_BUST`)"),
+        "{}",
+        common::stderr(&output)
+    );
+    // `bust --format env` sets them too; `--format build-args` names only the build arg.
+    let mut args = vec!["bust"];
+    args.extend(fallback);
+    let env = stdout(&cachebust(dir.path(), &args));
+    for name in ["CACHE_BUST", "BUST", "SCRIPT_BUST", "BAKE_BUST"] {
+        assert!(env.contains(&format!("export {name}=")), "{name}: {env}");
+    }
+    args.extend(["--format", "build-args"]);
+    let flags = stdout(&cachebust(dir.path(), &args));
+    assert!(
+        flags.starts_with("--build-arg CACHE_BUST=") && flags.matches("--build-arg").count() == 1,
+        "{flags}"
+    );
+}

@@ -266,6 +266,36 @@ pub fn lint_driver_text(file: SourceFile, cwd: &Path, settings: &Settings) -> Fi
     FileReport { file, findings }
 }
 
+/// The environment variables the driver at `path` passes as build args under another name
+/// (`--build-arg CACHE_BUST=$(BUST)`, bake's `CACHE_BUST = "${BUST}"`): `(variable, arg)` pairs, for
+/// `cachebust exec` to set each variable to its arg's value. A file that cannot be read yields none.
+pub fn environment_names(path: &Path) -> Vec<(String, String)> {
+    let Ok(text) = crate::source::read_file(path).map(String::from_utf8) else {
+        return Vec::new();
+    };
+    let Ok(text) = text else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = invocations(path, &text)
+        .iter()
+        .filter(|build| !build.compose)
+        .flat_map(|build| &build.args)
+        .filter_map(|arg| match &arg.value {
+            ValueKind::Environment(var)
+                if *var != arg.name
+                    && !var.is_empty()
+                    && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                Some((var.clone(), arg.name.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Whether a file is a build driver: by its name, or (for a name that is no Dockerfile's) its shebang.
 pub fn is_driver(path: &Path, text: &str) -> bool {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
