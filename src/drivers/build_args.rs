@@ -138,6 +138,9 @@ fn line_end(text: &str, at: usize, comment: bool) -> Option<usize> {
 }
 
 #[cfg(test)]
+mod props;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::compose::yaml::parse_yaml;
