@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::collect::{scan, Found, Scan};
-use super::outcome::{ArgValue, BustError, FileRemotes, Remote, State, Values};
+use super::outcome::{ArgValue, BustError, DriverVar, FileRemotes, Remote, State, Values};
 use super::redact::{redact_text, redact_url};
 use super::target::{plan, Plan, Planned, Target};
 use super::value::digest;
@@ -62,7 +62,9 @@ pub fn compute(
         return Err(BustError::new(problems, Some(FALLBACK_HELP)));
     }
     let names = arg_names(&scan, options, &mut warnings);
-    Ok(assemble(&scan, states, names, warnings))
+    let mut values = assemble(&scan, states, names, warnings);
+    values.driver_vars = driver_vars(&paths, &values);
+    Ok(values)
 }
 
 fn plan_all(scan: &Scan, env: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Planned>, BustError> {
@@ -238,6 +240,7 @@ fn assemble(
         args,
         files,
         warnings,
+        driver_vars: Vec::new(),
     }
 }
 
@@ -248,6 +251,32 @@ fn element_of(state: &State) -> Option<String> {
         State::Timestamp { seconds, .. } => Some(seconds.to_string()),
         State::Skipped { .. } => None,
     }
+}
+
+/// The variables the build drivers under `paths` read for the bust args of `values`, each given
+/// its arg's value.
+fn driver_vars(paths: &[PathBuf], values: &Values) -> Vec<DriverVar> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut out: Vec<DriverVar> = Vec::new();
+    for driver in crate::discover::discover_all(paths).drivers {
+        for (name, arg) in crate::drivers::environment_names(&driver) {
+            let Some(value) = values.args.iter().find(|a| a.name == arg) else {
+                continue;
+            };
+            // An arg's own name is already set; a variable read for two args keeps the first.
+            if values.args.iter().any(|a| a.name == name) || out.iter().any(|v| v.name == name) {
+                continue;
+            }
+            out.push(DriverVar {
+                name,
+                arg,
+                value: value.value.clone(),
+                driver: crate::source::display_path(&driver, &cwd),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
 }
 
 /// ``https://***@host/x.git at `main` (Dockerfile:5)`` for messages.

@@ -160,12 +160,24 @@ pub fn run_exec(args: &ExecArgs) -> u8 {
         .args
         .iter()
         .map(|a| (a.name.clone(), a.value.clone()))
+        .chain(
+            values
+                .driver_vars
+                .iter()
+                .map(|v| (v.name.clone(), v.value.clone())),
+        )
         .collect();
     for a in &values.args {
         let plural = if a.remotes == 1 { "" } else { "s" };
         crate::console::errln(&format!(
             "cachebust: {}={} ({} remote{plural})",
             a.name, a.value, a.remotes
+        ));
+    }
+    for v in &values.driver_vars {
+        crate::console::errln(&format!(
+            "cachebust: {}={} (`{}` passes it as `{}`)",
+            v.name, v.value, v.driver, v.arg
         ));
     }
     // The command runs as given (`exec` is `env(1)` with values): a build that does not forward the

@@ -10,6 +10,19 @@ pub struct Values {
     pub files: Vec<FileRemotes>,
     /// One line per remote that fell back, and why (credentials already redacted).
     pub warnings: Vec<String>,
+    /// Variables a build driver reads for a bust arg under another name (`--build-arg
+    /// CACHE_BUST=$(BUST)`), each with that arg's value, in name order.
+    pub driver_vars: Vec<DriverVar>,
+}
+
+/// A variable a build driver passes as a bust arg, and the value it should hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DriverVar {
+    pub name: String,
+    pub arg: String,
+    pub value: String,
+    /// The driver that reads it, as the user would type its path.
+    pub driver: String,
 }
 
 /// A build arg and the value that rebuilds its layers exactly when a remote it covers moves.

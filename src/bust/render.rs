@@ -19,9 +19,15 @@ pub enum Format {
 /// Renders the values in the chosen format.
 pub fn render(format: Format, values: &Values) -> String {
     let pairs = values.args.iter().map(|a| (&a.name, &a.value));
+    // The environment formats also set what a driver reads for a bust arg (`$(BUST)`).
+    let environment = pairs
+        .clone()
+        .chain(values.driver_vars.iter().map(|v| (&v.name, &v.value)));
     match format {
-        Format::Env => pairs.map(|(n, v)| format!("export {n}={v}\n")).collect(),
-        Format::Dotenv => pairs.map(|(n, v)| format!("{n}={v}\n")).collect(),
+        Format::Env => environment
+            .map(|(n, v)| format!("export {n}={v}\n"))
+            .collect(),
+        Format::Dotenv => environment.map(|(n, v)| format!("{n}={v}\n")).collect(),
         Format::BuildArgs if values.args.is_empty() => String::new(),
         Format::BuildArgs => {
             let args: Vec<String> = pairs.map(|(n, v)| format!("--build-arg {n}={v}")).collect();

@@ -27,15 +27,16 @@ pub fn check_invocations(
     let mut findings = Vec::new();
     let mut views = Vec::new();
     for build in invocations {
-        if build.context == Context::Remote {
-            continue;
-        }
         if build.compose {
             compose_env(file, build, settings, &mut findings);
             continue;
         }
-        let shown = display_path(&tidy(&build.dockerfile), cwd);
-        if !build.dockerfile.is_file() {
+        // A remote context is fetched by Docker on every build; an unknown one cannot be read here.
+        let (Context::Dir(context), Some(dockerfile)) = (&build.context, &build.dockerfile) else {
+            continue;
+        };
+        let shown = display_path(&tidy(dockerfile), cwd);
+        if !dockerfile.is_file() {
             let span = build.dockerfile_span.clone().unwrap_or(build.span.clone());
             findings.push(unbuildable(
                 span,
@@ -45,14 +46,11 @@ pub fn check_invocations(
             continue;
         }
         let index = match dockerfiles.load(
-            &build.dockerfile,
+            dockerfile,
             shown.clone(),
             settings,
             &crate::source::read_file,
-            match &build.context {
-                Context::Dir(dir) => Some(dir.as_path()),
-                Context::Remote => None,
-            },
+            Some(context),
         ) {
             Ok(index) => index,
             Err(e) => {
@@ -82,15 +80,11 @@ pub fn check_invocations(
             true => driver_view(file, build, &linted.report, &model, &filled, settings),
             false => linted.report.findings.clone(),
         };
-        let context = match &build.context {
-            Context::Dir(dir) => Some(dir.as_path()),
-            Context::Remote => None,
-        };
-        let analysis = Analysis::in_context(&linted.report.file, filled, settings, context);
+        let analysis = Analysis::in_context(&linted.report.file, filled, settings, Some(context));
         views.push((index, seen));
         for name in needed_bust_args(&analysis, &stages) {
             match build.args.iter().find(|a| a.name == name) {
-                None => findings.push(not_passed(build, &name, &shown)),
+                None => findings.push(not_passed(build, &name, &shown, &settings.fix_default)),
                 Some(arg) => match &arg.value {
                     ValueKind::Constant(value) => {
                         findings.push(constant(build, arg, value, &shown))

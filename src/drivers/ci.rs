@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use super::command::{assign, invocation};
-use super::value::{classify, resolved, Vars};
-use super::{Context, DriverKind, Invocation, PassedArg};
+use super::value::{classify, known_value, resolved, Vars};
+use super::{build_args, dockerfile_of, AddArg, Context, DriverKind, Invocation, PassedArg};
 use crate::compose::yaml::{parse_yaml, Node, NodeKind};
 use crate::parse::shell::{split_commands, Framing, ShellKind};
 use crate::source::SourceFile;
@@ -90,27 +90,31 @@ fn shell(
 
 /// A `uses: docker/build-push-action@…` step and its `with:` inputs.
 fn build_push_action(kind: DriverKind, root: &Path, text: &str, step: &Node) -> Option<Invocation> {
-    let uses = step.get("uses")?;
+    let (uses_key, uses) = step.entry("uses")?;
     if !uses.as_str()?.starts_with("docker/build-push-action") {
         return None;
     }
     let with = step.get("with");
+    let add_arg = match step.is_local() && uses.is_local() {
+        true => {
+            build_args::place(text, (uses_key, uses), step.entry("with")).map(AddArg::BuildArgs)
+        }
+        false => None,
+    };
     let input = |name: &str| {
         with.and_then(|w| w.get(name))
             .and_then(Node::as_str)
             .map(str::to_string)
     };
+    // `${{ github.workspace }}` is the checkout, where builds run; other expressions (a matrix entry,
+    // an input) are not known here.
+    let known =
+        |text: &str| known_value(&text.replace("${{ github.workspace }}", "."), &Vars::new());
     let context = input("context").unwrap_or_else(|| ".".into());
-    let context = if context.contains("://") || context.starts_with("git@") {
-        Context::Remote
-    } else {
-        Context::Dir(root.join(&context))
-    };
-    let dockerfile = match (input("file"), &context) {
-        (Some(file), _) => root.join(file),
-        (None, Context::Dir(dir)) => dir.join("Dockerfile"),
-        (None, Context::Remote) => root.join("Dockerfile"),
-    };
+    let context = Context::named(root, &context, known(&context));
+    let target = input("target").map(|t| known(&t));
+    let dockerfile = dockerfile_of(Some(root), input("file").map(|f| known(&f)), &context)
+        .filter(|_| target.as_ref().is_none_or(Option::is_some));
     let mut args = Vec::new();
     if let Some(node) = with
         .and_then(|w| w.get("build-args"))
@@ -134,16 +138,17 @@ fn build_push_action(kind: DriverKind, root: &Path, text: &str, step: &Node) -> 
             at += line.len();
         }
     }
+    let file = input("file").unwrap_or_else(|| "Dockerfile".into());
     Some(Invocation {
         kind,
         span: uses.defined.clone(),
-        command: format!("docker buildx build -f {} .", dockerfile.display()),
+        command: format!("docker buildx build -f {file} ."),
         dockerfile_span: with.and_then(|w| w.get("file")).map(|n| n.defined.clone()),
         dockerfile,
         context,
-        target: input("target"),
+        target: target.flatten(),
         args,
         compose: false,
-        add_arg: None,
+        add_arg,
     })
 }

@@ -2,8 +2,8 @@
 //! later build reads.
 use std::path::Path;
 
-use super::value::{classify, resolved, Var, Vars};
-use super::{AddArg, Context, DriverKind, Invocation, PassedArg};
+use super::value::{classify, known_value, resolved, Var, Vars};
+use super::{dockerfile_of, AddArg, Context, DriverKind, Invocation, PassedArg};
 use crate::parse::shell::{SimpleCommand, Word};
 
 /// Records `NAME=value` and `export NAME=value` words of the command in `vars`.
@@ -135,16 +135,14 @@ pub fn invocation(
         i += 1;
     }
     let context_text = context.unwrap_or_else(|| ".".into());
-    let context = if context_text.contains("://") || context_text.starts_with("git@") {
-        Context::Remote
-    } else {
-        Context::Dir(dir.join(&context_text))
-    };
-    let dockerfile = match (&file, &context) {
-        (Some((f, _)), _) => dir.join(f),
-        (None, Context::Dir(d)) => d.join("Dockerfile"),
-        (None, Context::Remote) => dir.join("Dockerfile"),
-    };
+    let context = Context::named(dir, &context_text, known_value(&context_text, vars));
+    let target = target.map(|t| known_value(&t, vars));
+    let dockerfile = dockerfile_of(
+        Some(dir),
+        file.as_ref().map(|(f, _)| known_value(f, vars)),
+        &context,
+    )
+    .filter(|_| target.as_ref().is_none_or(Option::is_some));
     Some(Invocation {
         kind,
         span: command.span.clone(),
@@ -156,7 +154,7 @@ pub fn invocation(
         dockerfile,
         dockerfile_span: file.map(|(_, span)| span),
         context,
-        target,
+        target: target.flatten(),
         args,
         compose: false,
         add_arg,
@@ -204,7 +202,7 @@ fn compose_build(
             .filter(|w| *w != "\\")
             .collect::<Vec<_>>()
             .join(" "),
-        dockerfile: dir.join("compose.yaml"),
+        dockerfile: None,
         dockerfile_span: None,
         context: Context::Dir(dir.to_path_buf()),
         target: None,

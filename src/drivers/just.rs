@@ -87,7 +87,10 @@ mod tests {
                     file := \"docker/Dockerfile\"\n\nbuild:\n    docker build -f {{file}} --build-arg CACHE_BUST={{sha}} .\n";
         let found = invocations(Path::new("p"), text);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].dockerfile, Path::new("p/docker/Dockerfile"));
+        assert_eq!(
+            found[0].dockerfile.as_deref(),
+            Some(Path::new("p/docker/Dockerfile"))
+        );
         assert_eq!(found[0].args[0].value, ValueKind::Precise);
         assert_eq!(
             &text[found[0].args[0].span.clone()],

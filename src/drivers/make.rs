@@ -92,7 +92,10 @@ mod tests {
         let found = invocations(Path::new("proj"), text);
         assert_eq!(found.len(), 1);
         let build = &found[0];
-        assert_eq!(build.dockerfile, Path::new("proj/docker/Dockerfile"));
+        assert_eq!(
+            build.dockerfile.as_deref(),
+            Some(Path::new("proj/docker/Dockerfile"))
+        );
         assert_eq!(build.target.as_deref(), Some("app"));
         let kinds: Vec<_> = build
             .args

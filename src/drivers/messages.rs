@@ -34,7 +34,21 @@ pub fn syntax(span: std::ops::Range<usize>, message: &str) -> Finding {
         span,
         label: "bake stops here".into(),
         related: Vec::new(),
-        help: "`docker buildx bake` refuses this file too. Fix the HCL syntax; its targets were not checked."
+        help: "`docker buildx bake` refuses this file too. Fix its syntax; its targets were not checked."
+            .into(),
+        fix: None,
+    }
+}
+
+pub fn ci_syntax(span: std::ops::Range<usize>, message: &str) -> Finding {
+    Finding {
+        code: "CB000",
+        severity: known("CB000").severity,
+        message: format!("this CI file is not valid YAML: {}", message.trim()),
+        span,
+        label: "the YAML stops here".into(),
+        related: Vec::new(),
+        help: "The CI service refuses this file too. Fix the YAML syntax; its builds were not checked."
             .into(),
         fix: None,
     }
@@ -56,7 +70,7 @@ pub fn unbuildable(span: std::ops::Range<usize>, what: String, label: &str) -> F
     }
 }
 
-pub fn not_passed(build: &Invocation, name: &str, shown: &str) -> Finding {
+pub fn not_passed(build: &Invocation, name: &str, shown: &str, default: &str) -> Finding {
     Finding {
         code: "CB004",
         severity: known("CB004").severity,
@@ -65,6 +79,14 @@ pub fn not_passed(build: &Invocation, name: &str, shown: &str) -> Finding {
         label: format!("builds `{shown}` without `{name}`"),
         related: Vec::new(),
         help: match (build.kind, &build.add_arg) {
+            (DriverKind::Bake, None) => format!(
+                "Bake passes the Dockerfile only the target's `args` (its own and those it inherits): \
+                 without `{name}`, it keeps its default and the remote layers after it stay cached. Pass \
+                 `{name}` in the target's `args` as `${{{name}}}`, from a bake variable of that name \
+                 with a constant default, and run `cachebust exec -- {}`, which sets `{name}` to the \
+                 remote's head commit.",
+                build.command
+            ),
             (DriverKind::Bake, _) => format!(
                 "Bake passes the Dockerfile only the target's `args` (its own and those it inherits): \
                  without `{name}`, it keeps its default and the remote layers after it stay cached. Add \
@@ -72,11 +94,11 @@ pub fn not_passed(build: &Invocation, name: &str, shown: &str) -> Finding {
                  and run `cachebust exec -- {}`, which sets `{name}` to the remote's head commit.",
                 build.command
             ),
-            (DriverKind::Actions, None) => format!(
+            (DriverKind::Actions, _) => format!(
                 "`docker/build-push-action` passes the Dockerfile only its `build-args`: without one, \
                  `{name}` keeps its default and the remote layers after it stay cached. Add \
-                 `{name}=${{{{ env.{name} }}}}` to `build-args` and set `{name}` in the job's `env` \
-                 (for instance from `cachebust bust --format env`)."
+                 `{name}=${{{{ env.{name} || '{default}' }}}}` to `build-args` and set `{name}` in the \
+                 job's environment before the step (`run: cachebust bust --format dotenv >> \"$GITHUB_ENV\"`)."
             ),
             _ => format!(
                 "A build passes the Dockerfile only the args given with `--build-arg`: without one, \
@@ -91,12 +113,17 @@ pub fn not_passed(build: &Invocation, name: &str, shown: &str) -> Finding {
                     "Add `--build-arg {name}` to the command (the value from the environment)"
                 ),
                 applicability: Applicability::Unsafe,
-                edits: add.edits(name),
+                edits: add.edits(name, default),
             },
             AddArg::Bake(_) => Fix {
                 title: format!("Add `{name}` to the target's `args`, from a bake variable"),
                 applicability: Applicability::Safe,
-                edits: add.edits(name),
+                edits: add.edits(name, default),
+            },
+            AddArg::BuildArgs(_) => Fix {
+                title: format!("Add `{name}` to the step's `build-args`, from the job's environment"),
+                applicability: Applicability::Safe,
+                edits: add.edits(name, default),
             },
         }),
     }

@@ -4,6 +4,7 @@
 //! cache-bust arg (`check`) are written once, over invocations, whatever the driver. A new driver is a
 //! parser plus a mapping into [`Invocation`], never a new rule.
 mod bake;
+mod build_args;
 mod check;
 mod ci;
 mod command;
@@ -42,6 +43,40 @@ pub enum Context {
     Dir(PathBuf),
     /// A git or HTTP URL: Docker fetches it on every build, so it is skipped.
     Remote,
+    /// A path that depends on a value not known here (a CI matrix, an unset variable).
+    Unknown,
+}
+
+impl Context {
+    /// The context a driver names: `written` as in the file (`.` when it names none), `value` that
+    /// text with the driver's variables in place (`None`: not known here).
+    pub fn named(dir: &Path, written: &str, value: Option<String>) -> Context {
+        if written.contains("://") || written.starts_with("git@") {
+            return Context::Remote;
+        }
+        value.map_or(Context::Unknown, |v| Context::Dir(dir.join(v)))
+    }
+
+    /// The directory, when it is one on disk.
+    pub fn dir(&self) -> Option<&Path> {
+        match self {
+            Context::Dir(dir) => Some(dir),
+            Context::Remote | Context::Unknown => None,
+        }
+    }
+}
+
+/// The Dockerfile a build reads: `file` (`None`: not given; `Some(None)`: given, not known here) joined
+/// to `base`, else `Dockerfile` in the context. `None` when it is not known here.
+pub fn dockerfile_of(
+    base: Option<&Path>,
+    file: Option<Option<String>>,
+    context: &Context,
+) -> Option<PathBuf> {
+    match file {
+        Some(file) => Some(base.or(context.dir())?.join(file?)),
+        None => Some(context.dir()?.join("Dockerfile")),
+    }
 }
 
 /// One build arg as the driver passes it.
@@ -65,8 +100,10 @@ pub struct Invocation {
     pub span: Range<usize>,
     /// The command as a user would type it (for `cachebust exec -- …` in a help).
     pub command: String,
-    /// The Dockerfile (`-f`, else `Dockerfile` in the context), resolved against the driver's directory.
-    pub dockerfile: PathBuf,
+    /// The Dockerfile (`-f`, else `Dockerfile` in the context), resolved against the driver's directory;
+    /// `None` when its path, its context or the target stage depends on a value not known here (a CI
+    /// matrix, an unset variable): such a build is not checked, as no finding beats a false one.
+    pub dockerfile: Option<PathBuf>,
     /// The `-f` word, when given: a missing Dockerfile is reported there.
     pub dockerfile_span: Option<Range<usize>>,
     pub context: Context,
@@ -86,17 +123,20 @@ pub enum AddArg {
     Flag(usize),
     /// A bake target: an `args` entry, and a `variable` block when the file has none of that name.
     Bake(bake::BakeFix),
+    /// A `docker/build-push-action` step: a `build-args` line from the job's environment.
+    BuildArgs(build_args::BuildArgsFix),
 }
 
 impl AddArg {
-    /// The edits that pass `name`.
-    pub fn edits(&self, name: &str) -> Vec<crate::finding::Edit> {
+    /// The edits that pass `name`, keeping `default` (the fix's default value) where the driver can.
+    pub fn edits(&self, name: &str, default: &str) -> Vec<crate::finding::Edit> {
         match self {
             AddArg::Flag(at) => vec![crate::finding::Edit::insert(
                 *at,
                 format!(" --build-arg {name}"),
             )],
             AddArg::Bake(fix) => fix.edits(name),
+            AddArg::BuildArgs(fix) => fix.edits(name, default),
         }
     }
 }
@@ -114,9 +154,16 @@ pub fn is_driver_name(name: &str) -> bool {
 }
 
 /// Whether a file name is a bake file's that bake reads by default (`docker-bake.hcl`,
-/// `docker-bake.override.hcl`); other `*.hcl` files are bake files only when named explicitly.
+/// `docker-bake.json` and their `.override` twins); other `*.hcl` files are bake files only when named
+/// explicitly.
 pub fn is_bake_name(name: &str) -> bool {
-    matches!(name, "docker-bake.hcl" | "docker-bake.override.hcl")
+    matches!(
+        name,
+        "docker-bake.hcl"
+            | "docker-bake.override.hcl"
+            | "docker-bake.json"
+            | "docker-bake.override.json"
+    )
 }
 
 /// Whether a path is a GitHub Actions workflow's: `.github/workflows/*.yml` or `*.yaml`.
@@ -178,12 +225,17 @@ pub fn lint_driver(
     Ok(Some(FileReport { file, findings }))
 }
 
-/// A CB000 for a bake file that does not parse.
+/// A CB000 for a bake file or a CI file that does not parse.
 fn bake_error(file: &SourceFile) -> Option<crate::finding::Finding> {
-    if file.path.extension().is_none_or(|e| e != "hcl") {
+    let name = file.path.file_name().unwrap_or_default();
+    if is_workflow_path(&file.path) || name == ".gitlab-ci.yml" {
+        let error = crate::compose::yaml::parse_yaml(file).err()?;
+        return Some(messages::ci_syntax(error.span, &error.message));
+    }
+    if file.path.extension().is_none_or(|e| e != "hcl") && !is_bake_name(&name.to_string_lossy()) {
         return None;
     }
-    let (message, at) = bake::syntax_error(&file.text)?;
+    let (message, at) = bake::syntax_error(&file.path, &file.text)?;
     let end = file.text[at..]
         .chars()
         .next()
@@ -214,6 +266,36 @@ pub fn lint_driver_text(file: SourceFile, cwd: &Path, settings: &Settings) -> Fi
     FileReport { file, findings }
 }
 
+/// The environment variables the driver at `path` passes as build args under another name
+/// (`--build-arg CACHE_BUST=$(BUST)`, bake's `CACHE_BUST = "${BUST}"`): `(variable, arg)` pairs, for
+/// `cachebust exec` to set each variable to its arg's value. A file that cannot be read yields none.
+pub fn environment_names(path: &Path) -> Vec<(String, String)> {
+    let Ok(text) = crate::source::read_file(path).map(String::from_utf8) else {
+        return Vec::new();
+    };
+    let Ok(text) = text else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = invocations(path, &text)
+        .iter()
+        .filter(|build| !build.compose)
+        .flat_map(|build| &build.args)
+        .filter_map(|arg| match &arg.value {
+            ValueKind::Environment(var)
+                if *var != arg.name
+                    && !var.is_empty()
+                    && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                Some((var.clone(), arg.name.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Whether a file is a build driver: by its name, or (for a name that is no Dockerfile's) its shebang.
 pub fn is_driver(path: &Path, text: &str) -> bool {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
@@ -230,8 +312,8 @@ pub fn invocations(path: &Path, text: &str) -> Vec<Invocation> {
     if is_workflow_path(path) {
         let root = dir.parent().and_then(Path::parent).unwrap_or(Path::new(""));
         ci::invocations(DriverKind::Actions, root, path, text)
-    } else if name.ends_with(".hcl") {
-        bake::invocations(dir, text)
+    } else if name.ends_with(".hcl") || is_bake_name(&name) {
+        bake::invocations(path, text)
     } else if name.eq_ignore_ascii_case("justfile") || name == ".justfile" {
         just::invocations(dir, text)
     } else if name == ".gitlab-ci.yml" {

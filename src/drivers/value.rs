@@ -35,6 +35,39 @@ pub fn resolved(text: &str, vars: &Vars) -> String {
     }
 }
 
+/// A path or a stage name as the build sees it, the driver's constant variables in place (`$DF`,
+/// `${DF}`, make's `$(DF)`): `None` when it depends on a value not known here (an unset variable, a CI
+/// expression such as `${{ matrix.dockerfile }}`, a command's output, a justfile's `{{x}}`).
+pub fn known_value(text: &str, vars: &Vars) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        let (name, len) = match tail.chars().next() {
+            Some(open @ ('{' | '(')) => {
+                let close = if open == '{' { '}' } else { ')' };
+                let end = tail.find(close)?;
+                (&tail[1..end], end + 1)
+            }
+            _ => {
+                let end = tail
+                    .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .unwrap_or(tail.len());
+                (&tail[..end], end)
+            }
+        };
+        let var = vars.get(name)?;
+        match &var.kind {
+            ValueKind::Constant(_) if !var.text.contains(['$', '`']) => out.push_str(&var.text),
+            _ => return None,
+        }
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    (!out.is_empty() && !out.contains(['`', '{', '}'])).then_some(out)
+}
+
 /// Programs whose output names a remote's commit.
 const PRECISE: &[&str] = &["git ls-remote", "git rev-parse", "cachebust bust"];
 /// Programs and variables whose value is new on every build.
@@ -176,6 +209,48 @@ mod tests {
             ValueKind::Environment("CACHE_BUST".into())
         );
         assert_eq!(kind("$(BRANCH)"), ValueKind::Environment("BRANCH".into()));
+    }
+
+    #[test]
+    fn a_path_is_known_only_through_constants() {
+        let mut vars = Vars::new();
+        let constant = |text: &str| Var {
+            kind: ValueKind::Constant(text.into()),
+            span: 0..0,
+            text: text.into(),
+        };
+        vars.insert("DIR".into(), constant("docker"));
+        vars.insert(
+            "CMD".into(),
+            Var {
+                kind: ValueKind::Environment("x".into()),
+                span: 0..0,
+                text: "$(pwd)".into(),
+            },
+        );
+        let known = |text: &str| known_value(text, &vars);
+        assert_eq!(
+            known("docker/Dockerfile").as_deref(),
+            Some("docker/Dockerfile")
+        );
+        assert_eq!(
+            known("$DIR/Dockerfile").as_deref(),
+            Some("docker/Dockerfile")
+        );
+        assert_eq!(known("${DIR}/a").as_deref(), Some("docker/a"));
+        assert_eq!(known("$(DIR)").as_deref(), Some("docker"));
+        for unknown in [
+            "${{ matrix.dockerfile }}",
+            "$DOCKERFILE",
+            "${UNSET}/Dockerfile",
+            "$CMD",
+            "{{dockerfile}}",
+            "`pwd`/Dockerfile",
+            "${DIR",
+            "",
+        ] {
+            assert_eq!(known(unknown), None, "{unknown}");
+        }
     }
 
     #[test]

@@ -1,27 +1,13 @@
-//! Bake files (`docker-bake.hcl`, `docker-bake.override.hcl`, other `*.hcl` named on the command line):
-//! `target` blocks with `context`, `dockerfile`, `target`, `args` and `inherits` (resolved in order),
-//! `group`s, and `variable`s whose defaults the environment overrides, as `docker buildx bake` does.
-//! `timestamp()`, `formattimestamp()` and `uuidv4()` change on every build.
+//! HCL bake files, through hcl-edit (spans on every node, and the file's own text to fix).
 use std::collections::HashMap;
-use std::ops::Range;
-use std::path::Path;
 
 use hcl_edit::expr::{Expression, Object};
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 
-use super::{AddArg, Context, DriverKind, Invocation, PassedArg, ValueKind};
+use super::{template, Bake, Target, Value, Variable, Variables, PER_BUILD};
+use crate::drivers::{AddArg, ValueKind};
 use crate::finding::Edit;
-
-/// Functions whose value is new on every build.
-const PER_BUILD: &[&str] = &["timestamp(", "formattimestamp(", "uuidv4("];
-
-/// A `variable` block: its value (the environment's, else its default) and what kind it is.
-struct Variable {
-    kind: ValueKind,
-    text: String,
-    span: Range<usize>,
-}
 
 /// Where a fix adds an arg to a target: into its `args` object, or a new `args` attribute in its block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +39,7 @@ impl BakeFix {
 }
 
 /// The parse error of a bake file, as a message and the offset it starts at.
-pub fn syntax_error(text: &str) -> Option<(String, usize)> {
+pub(super) fn syntax_error(text: &str) -> Option<(String, usize)> {
     let error = hcl_edit::parser::parse_body(text).err()?;
     let location = error.location();
     let line_start: usize = text
@@ -65,78 +51,36 @@ pub fn syntax_error(text: &str) -> Option<(String, usize)> {
     Some((error.message().to_string(), at))
 }
 
-/// The builds a bake file starts: each target that a group names or no other target inherits.
-pub fn invocations(dir: &Path, text: &str) -> Vec<Invocation> {
-    let Ok(body) = hcl_edit::parser::parse_body(text) else {
-        return Vec::new();
-    };
+/// The bake file's targets, groups and variables; `None` when it does not parse.
+pub(super) fn read(text: &str) -> Option<Bake> {
+    let body = hcl_edit::parser::parse_body(text).ok()?;
     let variables = variables(&body, text);
-    let targets: HashMap<String, &Block> = blocks(&body, "target").collect();
-    let grouped: Vec<String> = blocks(&body, "group")
+    let grouped = blocks(&body, "group")
         .flat_map(|(_, b)| strings(b.body.get_attribute("targets").map(|a| &a.value)))
         .collect();
-    let inherited: Vec<String> = targets
-        .values()
-        .flat_map(|b| strings(b.body.get_attribute("inherits").map(|a| &a.value)))
-        .collect();
-    let mut names: Vec<&String> = targets
-        .keys()
-        .filter(|n| grouped.contains(n) || !inherited.contains(n))
-        .collect();
-    names.sort_by_key(|n| targets[*n].span().map_or(0, |s| s.start));
     let names_of_vars: Vec<String> = variables.keys().cloned().collect();
-    let end = text.len();
-    let mut out = Vec::new();
-    for name in names {
-        let block = targets[name];
-        let mut chain = Vec::new();
-        lineage(name, &targets, &mut chain, 0);
-        let attr = |key: &str| -> Option<String> {
-            chain.iter().rev().find_map(|b| {
-                let value = &b.body.get_attribute(key)?.value;
-                Some(evaluate(value, text, &variables).1)
-            })
-        };
-        if chain
-            .iter()
-            .any(|b| b.body.has_attribute("dockerfile-inline"))
-        {
-            continue;
+    let mut targets = Vec::new();
+    for (name, block) in blocks(&body, "target") {
+        let mut attributes = HashMap::new();
+        for key in ["context", "dockerfile", "target"] {
+            if let Some(attribute) = block.body.get_attribute(key) {
+                let mut value = evaluate(&attribute.value, text, &variables);
+                value.span = attribute.span().unwrap_or(0..0);
+                attributes.insert(key, value);
+            }
         }
-        let context = attr("context").unwrap_or_else(|| ".".into());
-        let context = if context.contains("://") || context.starts_with("git@") {
-            Context::Remote
-        } else {
-            Context::Dir(dir.join(&context))
-        };
-        let file = attr("dockerfile").unwrap_or_else(|| "Dockerfile".into());
-        let dockerfile = match &context {
-            Context::Dir(d) => d.join(&file),
-            Context::Remote => dir.join(&file),
-        };
-        let mut args: Vec<PassedArg> = Vec::new();
-        for b in &chain {
-            let Some(object) = b
-                .body
-                .get_attribute("args")
-                .and_then(|a| a.value.as_object())
-            else {
-                continue;
-            };
+        let mut args = Vec::new();
+        if let Some(object) = block
+            .body
+            .get_attribute("args")
+            .and_then(|a| a.value.as_object())
+        {
             for (key, value) in object.iter() {
                 let key_text = key.span().map_or(String::new(), |s| text[s].to_string());
-                let name = key_text.trim_matches('"').to_string();
-                let (kind, resolved, origin) = evaluate(value.expr(), text, &variables);
-                let span =
+                let mut evaluated = evaluate(value.expr(), text, &variables);
+                evaluated.span =
                     key.span().unwrap_or(0..0).start..value.expr().span().map_or(0, |s| s.end);
-                args.retain(|a| a.name != name);
-                args.push(PassedArg {
-                    name,
-                    value: kind,
-                    text: resolved,
-                    span,
-                    origin,
-                });
+                args.push((key_text.trim_matches('"').to_string(), evaluated));
             }
         }
         let header = block.span().unwrap_or(0..0).start
@@ -145,49 +89,23 @@ pub fn invocations(dir: &Path, text: &str) -> Vec<Invocation> {
                 .last()
                 .and_then(Span::span)
                 .map_or(block.span().unwrap_or(0..0).end, |s| s.end);
-        let dockerfile_span = chain
-            .iter()
-            .rev()
-            .find_map(|b| b.body.get_attribute("dockerfile").and_then(Span::span));
-        out.push(Invocation {
-            kind: DriverKind::Bake,
-            span: header,
-            command: format!("docker buildx bake {name}"),
-            dockerfile,
-            dockerfile_span,
-            context,
-            target: attr("target"),
+        targets.push(Target {
+            name,
+            header,
+            inherits: strings(block.body.get_attribute("inherits").map(|a| &a.value)),
+            attributes,
             args,
-            compose: false,
-            add_arg: fix_place(block, text, end, names_of_vars.clone()).map(AddArg::Bake),
+            inline: block.body.has_attribute("dockerfile-inline"),
+            fix: fix_place(block, text, text.len(), names_of_vars.clone()).map(AddArg::Bake),
         });
     }
-    out
+    Some(Bake { targets, grouped })
 }
 
 /// The labelled blocks `kind` of the body, by their first label.
 fn blocks<'b>(body: &'b Body, kind: &'b str) -> impl Iterator<Item = (String, &'b Block)> + 'b {
     body.get_blocks(kind)
         .filter_map(|b| Some((b.labels.first()?.as_str().to_string(), b)))
-}
-
-/// The target `name` after the targets it inherits, in the order bake applies them (parents first).
-fn lineage<'b>(
-    name: &str,
-    targets: &HashMap<String, &'b Block>,
-    chain: &mut Vec<&'b Block>,
-    depth: usize,
-) {
-    let Some(block) = targets.get(name) else {
-        return;
-    };
-    if depth > 16 || chain.iter().any(|b| std::ptr::eq(*b, *block)) {
-        return;
-    }
-    for parent in strings(block.body.get_attribute("inherits").map(|a| &a.value)) {
-        lineage(&parent, targets, chain, depth + 1);
-    }
-    chain.push(block);
 }
 
 /// The strings of an array expression (`["a", "b"]`).
@@ -203,7 +121,7 @@ fn strings(value: Option<&Expression>) -> Vec<String> {
 }
 
 /// The `variable` blocks: the environment overrides a default, as bake does.
-fn variables(body: &Body, text: &str) -> HashMap<String, Variable> {
+fn variables(body: &Body, text: &str) -> Variables {
     let mut out = HashMap::new();
     for (name, block) in blocks(body, "variable") {
         let attribute = block.body.get_attribute("default");
@@ -214,94 +132,54 @@ fn variables(body: &Body, text: &str) -> HashMap<String, Variable> {
             .unwrap_or(0..0);
         let default = attribute.map(|a| &a.value);
         let raw = default.and_then(Span::span).map_or("", |s| &text[s]);
-        let variable = match std::env::var(&name) {
-            Ok(value) => Variable {
-                kind: ValueKind::Environment(name.clone()),
-                text: value,
-                span,
-            },
-            Err(_) if PER_BUILD.iter().any(|f| raw.contains(f)) => Variable {
-                kind: ValueKind::PerBuild,
-                text: raw.to_string(),
-                span,
-            },
-            Err(_) => Variable {
-                kind: ValueKind::Environment(name.clone()),
-                text: default
-                    .and_then(Expression::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-                span,
-            },
-        };
+        let variable = Variable::new(&name, raw, default.and_then(Expression::as_str), span);
         out.insert(name, variable);
     }
     out
 }
 
-/// What an expression holds, its value for the Dockerfile's resolution, and the variable that decided it.
-fn evaluate(
-    value: &Expression,
-    text: &str,
-    variables: &HashMap<String, Variable>,
-) -> (ValueKind, String, Option<Range<usize>>) {
-    let raw = value.span().map_or("", |s| &text[s]);
+/// What an expression holds: a string literal, a `"${VAR}"` template, a bare variable, or something
+/// bake computes (not known here).
+fn evaluate(value: &Expression, text: &str, variables: &Variables) -> Value {
+    let span = value.span().unwrap_or(0..0);
+    let raw = &text[span.clone()];
+    let opaque = |kind| Value {
+        kind,
+        text: raw.to_string(),
+        origin: None,
+        known: false,
+        span: span.clone(),
+    };
     if PER_BUILD.iter().any(|f| raw.contains(f)) {
-        return (ValueKind::PerBuild, raw.to_string(), None);
+        return opaque(ValueKind::PerBuild);
     }
     if let Some(literal) = value.as_str() {
-        return (
-            ValueKind::Constant(literal.to_string()),
-            literal.to_string(),
-            None,
-        );
-    }
-    let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'));
-    let Some(inner) = inner.or_else(|| value.as_variable().map(|v| v.as_str())) else {
-        return (
-            ValueKind::Environment(raw.to_string()),
-            raw.to_string(),
-            None,
-        );
-    };
-    // `"${VAR}"`, `"${VAR}-suffix"` or a bare `VAR`: each variable's value in place.
-    let mut resolved = String::new();
-    let (mut kind, mut origin) = (None, None);
-    let mut rest = inner;
-    if value.is_variable() {
-        rest = "";
-        if let Some(var) = variables.get(inner) {
-            resolved.push_str(&var.text);
-            kind = Some(var.kind.clone());
-            origin = Some(var.span.clone());
-        }
-    }
-    while let Some(at) = rest.find("${") {
-        resolved.push_str(&rest[..at]);
-        let Some(close) = rest[at..].find('}') else {
-            break;
+        return Value {
+            kind: ValueKind::Constant(literal.to_string()),
+            text: literal.to_string(),
+            origin: None,
+            known: !literal.is_empty(),
+            span,
         };
-        let name = rest[at + 2..at + close].trim();
-        match variables.get(name) {
-            Some(var) => {
-                resolved.push_str(&var.text);
-                if kind.is_none() || var.kind == ValueKind::PerBuild {
-                    kind = Some(var.kind.clone());
-                    origin = Some(var.span.clone());
-                }
-            }
-            None => {
-                resolved.push_str(&rest[at..at + close + 1]);
-                kind = Some(ValueKind::Environment(name.to_string()));
-            }
-        }
-        rest = &rest[at + close + 1..];
     }
-    resolved.push_str(rest);
-    match kind {
-        Some(ValueKind::PerBuild) => (ValueKind::PerBuild, resolved, origin),
-        Some(kind) => (kind, resolved, None),
-        None => (ValueKind::Constant(resolved.clone()), resolved, None),
+    if let Some(name) = value.as_variable() {
+        let Some(var) = variables.get(name.as_str()) else {
+            return Value {
+                text: String::new(),
+                ..opaque(ValueKind::Environment(name.to_string()))
+            };
+        };
+        return Value {
+            kind: var.kind.clone(),
+            text: var.text.clone(),
+            origin: (var.kind == ValueKind::PerBuild).then(|| var.span.clone()),
+            known: var.set && !var.text.is_empty(),
+            span,
+        };
+    }
+    match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) => template(inner, variables, span.clone()),
+        None => opaque(ValueKind::Environment(raw.to_string())),
     }
 }
 
