@@ -35,7 +35,10 @@ pub fn lint_bytes_and_model(
 ) -> (FileReport, Option<Dockerfile>) {
     match String::from_utf8(bytes) {
         Ok(text) => {
-            let file = SourceFile::new(path.to_path_buf(), display, text);
+            let mut file = SourceFile::new(path.to_path_buf(), display, text);
+            file.context = context
+                .filter(|c| Some(*c) != path.parent())
+                .map(Path::to_path_buf);
             let (findings, model) = check_dockerfile_and_model(&file, settings, context);
             (FileReport { file, findings }, model)
         }

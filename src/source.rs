@@ -104,6 +104,9 @@ pub struct SourceFile {
     /// A same-length rewrite of `text` that `parse::dockerfile` hands its parser crate when the crate
     /// rejects what Docker accepts (a heredoc after the first word); kept here so the tree may borrow it.
     pub(crate) parse_text: std::sync::OnceLock<String>,
+    /// The build context a Dockerfile was linted in when it is not the file's directory (a compose
+    /// service's `context:`), kept so that a fix lints its result in the same context.
+    pub context: Option<PathBuf>,
 }
 
 /// A 1-based line and column (columns count characters, not bytes).
@@ -124,6 +127,15 @@ impl SourceFile {
             text,
             line_starts,
             parse_text: std::sync::OnceLock::new(),
+            context: None,
+        }
+    }
+
+    /// The same file with another text (its context kept).
+    pub fn with_text(&self, text: String) -> SourceFile {
+        SourceFile {
+            context: self.context.clone(),
+            ..SourceFile::new(self.path.clone(), self.display.clone(), text)
         }
     }
 

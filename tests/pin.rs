@@ -200,3 +200,54 @@ fn the_renovate_config_finds_each_pin_and_survives_updates() {
         pinned.replace_range(found[i].clone(), &new.repeat(40));
     }
 }
+
+/// A remote named in a COPY'd requirements file is pinned in that file (the tracking comment above its
+/// line), not in the Dockerfile; `update` moves it there and `unpin` gives both files' bytes back. A
+/// `package.json` has no comments for the tracked ref: listed, not pinned.
+#[test]
+fn a_requirements_line_is_pinned_in_its_file() {
+    let server = Server::start();
+    let dir = server.dir.path();
+    let mut lib = Remote::new(&server, "lib");
+    let url = lib.url();
+    let dockerfile = "FROM python:3\nWORKDIR /app\nCOPY requirements.txt package.json /app/\nRUN pip install -r /app/requirements.txt\nRUN npm install\n";
+    let requirements = format!("flask==3.0\r\n  git+{url}@main#egg=lib\r\n");
+    let package = "{\"dependencies\": {\"ui\": \"github:acme/ui#main\"}}\n";
+    std::fs::write(dir.join("Dockerfile"), dockerfile).unwrap();
+    std::fs::write(dir.join("requirements.txt"), &requirements).unwrap();
+    std::fs::write(dir.join("package.json"), package).unwrap();
+
+    let out = cachebust(dir, &["pin", "--strict", "Dockerfile"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "package.json is left: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("`package.json` has no comments"),
+        "{}",
+        stderr(&out)
+    );
+    let first = lib.head("main");
+    let pinned =
+        format!("flask==3.0\r\n  # cachebust: track main\r\n  git+{url}@{first}#egg=lib\r\n");
+    assert_eq!(read(&dir.join("requirements.txt")), pinned);
+    assert_eq!(read(&dir.join("Dockerfile")), dockerfile);
+    assert_eq!(read(&dir.join("package.json")), package);
+
+    let new = lib.commit("main");
+    assert_eq!(
+        cachebust(dir, &["update", "--check", "Dockerfile"])
+            .status
+            .code(),
+        Some(1)
+    );
+    succeeds(dir, &["update", "Dockerfile"]);
+    assert_eq!(
+        read(&dir.join("requirements.txt")),
+        pinned.replace(&first, &new)
+    );
+    succeeds(dir, &["unpin", "Dockerfile"]);
+    assert_eq!(read(&dir.join("requirements.txt")), requirements);
+}

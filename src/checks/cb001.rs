@@ -34,9 +34,7 @@ pub fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             .fix_add_git
             .then(|| super::add_git::fix(analysis, layer));
         if let Some(Err(why)) = &add_git {
-            help.push_str(&format!(
-                " (`--fix-strategy add-git` does not apply here: {why}.)"
-            ));
+            help.push_str(&format!("\n{ADD_GIT_NOTE}{why}."));
         }
         findings.push(Finding {
             code: "CB001",
@@ -111,6 +109,9 @@ pub fn built_by_compose(finding: &mut Finding) {
         "`cachebust exec -- docker compose build`",
     );
 }
+
+/// The start of the help line that says why `--fix-strategy add-git` left the bust-arg fix.
+pub const ADD_GIT_NOTE: &str = "`--fix-strategy add-git` does not apply here: ";
 
 /// Layers with a mutable source that no bust covers.
 pub fn uncovered<'a>(analysis: &'a Analysis<'_>) -> impl Iterator<Item = &'a Layer> + 'a {

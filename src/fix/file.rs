@@ -61,7 +61,8 @@ pub fn fix_file(
         let after = lint_bytes(path, display, bytes, settings);
         return Ok(unchanged(after));
     };
-    let file = SourceFile::new(path.to_path_buf(), display, text.to_string());
+    let mut file = SourceFile::new(path.to_path_buf(), display, text.to_string());
+    file.context = linted.and_then(|r| r.file.context.clone());
     let lint = linter(&file, settings, None);
     let findings = match linted {
         Some(report) if report.file.text == file.text => report.findings.clone(),
@@ -146,7 +147,7 @@ fn linter<'a>(
 
 fn report(file: &SourceFile, text: String, findings: Vec<Finding>) -> FileReport {
     FileReport {
-        file: SourceFile::new(file.path.clone(), file.display.clone(), text),
+        file: file.with_text(text),
         findings,
     }
 }

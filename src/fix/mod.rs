@@ -84,7 +84,7 @@ pub fn fix_from(
         if text == current.text {
             break;
         }
-        let next = SourceFile::new(current.path.clone(), current.display.clone(), text);
+        let next = current.with_text(text);
         let next_findings = lint(&next);
         let pass = Pass {
             before: &current,
@@ -148,7 +148,10 @@ impl Pass<'_> {
     /// Why the pass's result must not be kept, if it must not.
     fn refusal(&self, after: &[Finding]) -> Option<String> {
         let display = &self.before.display;
-        if let Some(error) = after.iter().find(|f| f.code == "CB000") {
+        // A CB000 the file had before (a driver naming a missing Dockerfile) is not the fix's doing.
+        let errors = |findings: &[Finding]| findings.iter().filter(|f| f.code == "CB000").count();
+        if errors(after) > errors(self.findings) {
+            let error = after.iter().find(|f| f.code == "CB000")?;
             return Some(format!(
                 "{display}: refused to apply {}: the result would not parse ({})",
                 self.titles(),

@@ -145,7 +145,7 @@ fn clone_suffix(dir: &str, sha: &str, shallow: bool) -> String {
 
 /// Where `reference` is written in a URL word, with the text to replace (`refs/heads/main` in a
 /// branch archive, else the ref itself at a boundary: after `@`, `#` or `/`).
-fn ref_in_word(word: &str, reference: &str) -> Option<(Range<usize>, String)> {
+pub(super) fn ref_in_word(word: &str, reference: &str) -> Option<(Range<usize>, String)> {
     let heads = format!("refs/heads/{reference}");
     if let Some(at) = word.rfind(&heads) {
         return Some((at..at + heads.len(), heads));

@@ -15,6 +15,7 @@ use crate::detect::RemoteSource;
 use crate::finding::Edit;
 use crate::fix::apply_edits;
 
+pub mod context;
 mod default;
 mod edit;
 mod renovate;

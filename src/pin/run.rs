@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{plan_pins, tracked_pins, unpin_text, TrackedPin, Unresolved, DEFAULT_REF};
+use super::{context, plan_pins, tracked_pins, unpin_text, TrackedPin, Unresolved, DEFAULT_REF};
 use crate::bust::redact::{redact_text, redact_url};
 use crate::bust::resolve::ls_remote;
 use crate::bust::target::{plan, Plan};
@@ -75,11 +75,20 @@ pub fn run(paths: &[PathBuf], options: &Options) -> u8 {
             continue;
         };
         let analysis = Analysis::new(&file, build_dockerfile(&file, &ast), &settings);
+        let mut others = Vec::new();
         let result = match options.action {
-            Action::Pin => pin_file(&analysis, options, &mut skipped),
-            Action::Update => update_file(&analysis, options, &mut behind),
-            Action::Unpin => unpin_file(&analysis),
+            Action::Pin => pin_file(&analysis, options, &mut skipped, &mut others),
+            Action::Update => update_file(&analysis, options, &mut behind, &mut others),
+            Action::Unpin => unpin_file(&analysis, &mut others),
         };
+        for (other, new) in others {
+            if !writes
+                .iter()
+                .any(|(f, _): &(SourceFile, String)| f.path == other.path)
+            {
+                writes.push((other, new));
+            }
+        }
         match result {
             Ok(new) => {
                 if options.renovate {
@@ -150,6 +159,7 @@ fn pin_file(
     analysis: &Analysis<'_>,
     options: &Options,
     skipped: &mut bool,
+    others: &mut Vec<(SourceFile, String)>,
 ) -> Result<String, String> {
     let file = analysis.file;
     let resolver = |source: &RemoteSource| {
@@ -164,12 +174,15 @@ fn pin_file(
         Err(e) if cannot_plan(s) => Err(Unresolved::Cannot(e)),
         Err(e) => Err(Unresolved::Failed(e)),
     })?;
+    let mut pinning = pinning;
+    pin_context_files(analysis, options, &mut pinning, others)?;
     for (source, tracked, sha) in &pinning.pinned {
         let line = file.position(source.command.start).line;
         eprintln!(
-            "{}:{line}: pinned {} {tracked} -> {}",
+            "{}:{line}: pinned {}{} {tracked} -> {}",
             file.display,
             redact_url(&source.url),
+            via_place(source),
             &sha[..12]
         );
     }
@@ -177,12 +190,81 @@ fn pin_file(
         *skipped = true;
         let line = file.position(source.command.start).line;
         eprintln!(
-            "{}:{line}: not pinned {}: {why}",
+            "{}:{line}: not pinned {}{}: {why}",
             file.display,
-            redact_url(&source.url)
+            redact_url(&source.url),
+            via_place(source)
         );
     }
     Ok(apply_edits(&file.text, &pinning.edits))
+}
+
+/// ` (requirements.txt:2)` for a source named in a build-context file, else nothing.
+fn via_place(source: &RemoteSource) -> String {
+    source
+        .via
+        .as_ref()
+        .map_or(String::new(), |v| format!(" (in {}:{})", v.file, v.line))
+}
+
+/// Pins the sources that come from build-context files (`requirements.txt`) in those files: each
+/// line once, however many layers install it.
+fn pin_context_files(
+    analysis: &Analysis<'_>,
+    options: &Options,
+    pinning: &mut super::Pinning,
+    others: &mut Vec<(SourceFile, String)>,
+) -> Result<(), String> {
+    let files = context::context_files(analysis);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut edits: std::collections::BTreeMap<PathBuf, Vec<Edit>> = Default::default();
+    let mut done: Vec<(PathBuf, usize, String)> = Vec::new();
+    let mut left = Vec::new();
+    for (source, why) in std::mem::take(&mut pinning.skipped) {
+        let Some(via) = source.via.clone() else {
+            left.push((source, why));
+            continue;
+        };
+        let Some(dir) = analysis.file.path.parent() else {
+            left.push((source, why));
+            continue;
+        };
+        let path = dir.join(&via.file);
+        let key = (path.clone(), via.line, source.url.clone());
+        if done.contains(&key) {
+            continue;
+        }
+        let Some(file) = files.get(&path) else {
+            left.push((source, format!("`{}` cannot be read", via.file)));
+            continue;
+        };
+        if let Err(why) = context::pin_in_file(file, &source, &"0".repeat(40)) {
+            left.push((source, why));
+            continue;
+        }
+        let sha = match resolve(&source, None, options.timeout) {
+            Ok(sha) => sha,
+            Err(e) if cannot_plan(&source) => {
+                left.push((source, e));
+                continue;
+            }
+            Err(e) => {
+                return Err(format!("{}:{}: cannot resolve {e}", via.file, via.line));
+            }
+        };
+        let (new, tracked) = context::pin_in_file(file, &source, &sha)?;
+        edits.entry(path).or_default().extend(new);
+        done.push(key);
+        pinning.pinned.push((source, tracked, sha));
+    }
+    pinning.skipped = left;
+    for (path, edits) in edits {
+        let file = &files[&path];
+        let new = apply_edits(&file.text, &edits);
+        let shown = display_path(&path, &cwd);
+        others.push((SourceFile::new(path, shown, file.text.clone()), new));
+    }
+    Ok(())
 }
 
 /// Whether git cannot name this source's state at all (so `pin` lists it instead of failing).
@@ -200,6 +282,7 @@ fn update_file(
     analysis: &Analysis<'_>,
     options: &Options,
     behind: &mut bool,
+    others: &mut Vec<(SourceFile, String)>,
 ) -> Result<String, String> {
     let file = analysis.file;
     let (pins, problems) = tracked_pins(analysis);
@@ -233,13 +316,62 @@ fn update_file(
             });
         }
     }
+    let files = context::context_files(analysis);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut moved: std::collections::BTreeMap<PathBuf, Vec<Edit>> = Default::default();
+    for pin in context::context_pins(analysis, &files) {
+        let shown = display_path(&pin.path, &cwd);
+        let text = &files[&pin.path].text;
+        let line = text[..pin.sha.start].matches('\n').count() + 1;
+        let new = resolve(&pin.source, Some(&pin.tracked), options.timeout)
+            .map_err(|e| format!("{shown}:{line}: cannot resolve {e}"))?;
+        let old = &text[pin.sha.clone()];
+        if new != old {
+            eprintln!(
+                "{shown}:{line}: {} {}: {} -> {}",
+                redact_url(&pin.source.url),
+                pin.tracked,
+                &old[..12],
+                &new[..12]
+            );
+            *behind |= options.check;
+            moved.entry(pin.path.clone()).or_default().push(Edit {
+                range: pin.sha.clone(),
+                content: new,
+            });
+        }
+    }
+    for (path, edits) in moved {
+        let text = &files[&path].text;
+        let shown = display_path(&path, &cwd);
+        others.push((
+            SourceFile::new(path, shown, text.clone()),
+            apply_edits(text, &edits),
+        ));
+    }
     Ok(apply_edits(&file.text, &edits))
 }
 
-fn unpin_file(analysis: &Analysis<'_>) -> Result<String, String> {
+fn unpin_file(
+    analysis: &Analysis<'_>,
+    others: &mut Vec<(SourceFile, String)>,
+) -> Result<String, String> {
     let (pins, problems) = tracked_pins(analysis);
     if let Some(problem) = problems.first() {
         return Err(problem.clone());
+    }
+    let files = context::context_files(analysis);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let in_files = context::context_pins(analysis, &files);
+    for (path, file) in &files {
+        let mine: Vec<_> = in_files.iter().filter(|p| &p.path == path).collect();
+        if !mine.is_empty() {
+            let shown = display_path(path, &cwd);
+            others.push((
+                SourceFile::new(path.clone(), shown, file.text.clone()),
+                context::unpin_file_text(&file.text, &mine),
+            ));
+        }
     }
     Ok(unpin_text(&analysis.file.text, &pins))
 }

@@ -58,7 +58,15 @@ pub fn render_full(reports: &[FileReport], style: Style) -> String {
                 };
                 let earlier = shown_fixes.iter().find(|(shown, _)| *shown == fix);
                 match earlier.filter(|_| !fix.edits.is_empty()) {
-                    Some((_, line)) => help = same_fix(fix, *line, how),
+                    Some((_, line)) => {
+                        // A note of the finding's own (why `add-git` did not apply) stays.
+                        let notes: String = help
+                            .lines()
+                            .filter(|l| l.starts_with(crate::checks::ADD_GIT_NOTE))
+                            .map(|l| format!("\n{l}"))
+                            .collect();
+                        help = same_fix(fix, *line, how) + &notes;
+                    }
                     None => {
                         let _ = write!(help, "\nfix ({how}): {}", fix.title);
                         shown_fixes.push((fix, report.file.position(f.span.start).line));
