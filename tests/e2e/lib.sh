@@ -123,6 +123,7 @@ ensure_packages() {
     command -v debootstrap >/dev/null || missing+=(debootstrap)
     command -v docker-compose >/dev/null || missing+=(docker-compose)
     command -v git >/dev/null || missing+=(git)
+    command -v make >/dev/null || missing+=(make)
     [[ ${#missing[@]} -eq 0 ]] && return 0
     need=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
     say "installing: $need"
@@ -137,7 +138,7 @@ ensure_packages() {
     {
         DEBIAN_FRONTEND=noninteractive apt-get update -q &&
             DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-                docker.io containerd runc debootstrap docker-compose git
+                docker.io containerd runc debootstrap docker-compose git make
     } >"$E2E_TMP/logs/apt.log" 2>&1 || rc=$?
     [[ -n $made_policy ]] && rm -f "$policy"
     [[ $rc -eq 0 ]] || die "apt-get install failed: $(tail -n 20 "$E2E_TMP/logs/apt.log")"

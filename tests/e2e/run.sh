@@ -587,6 +587,57 @@ EOF
     pass "add-git: the fixed Dockerfile builds on Docker $version"
 }
 
+# Build drivers: a Makefile whose bust comes from `git ls-remote` rebuilds the remote layer exactly when
+# the remote moved (and cachebust finds nothing to report), and a script passing a timestamp rebuilds it
+# on every build (CB008 says so).
+drv_build() {
+    local name=$1
+    shift
+    new_log "$name"
+    (cd "$SC_DIR" && "$@") >"$LAST_LOG" 2>&1 || fail "build $name failed: $*" "$(tail -n 40 "$LAST_LOG")"
+    note "build ($name): $*"
+}
+
+step8_drivers() {
+    section "STEP 8: build drivers: a Makefile's git ls-remote bust, a script's timestamp bust"
+    SC_KIND=docker SC_LABEL="make" SC_DIR="$E2E_TMP/make" SC_DOCKERFILE=Dockerfile
+    SC_IMAGE=e2e/make SC_REMOTE=driven SC_REMOTE_KIND=plain
+    SC_NEEDLE="git clone" SC_BASE_NEEDLE="echo make-base-layer"
+    new_remote driven
+    mkdir -p "$SC_DIR"
+    cat >"$SC_DIR/Dockerfile" <<EOF
+FROM local/base
+RUN echo make-base-layer > /base
+ARG CACHE_BUST
+RUN git clone $(git_url driven) /src && git -C /src rev-parse HEAD > /commit
+EOF
+    printf 'BUST := $(shell git ls-remote %s HEAD | cut -f1)\n\nbuild:\n\tdocker build --progress=plain --network=host --build-arg CACHE_BUST=$(BUST) -t %s .\n' \
+        "$(git_url driven)" "$SC_IMAGE" >"$SC_DIR/Makefile"
+    expect_clean "$SC_DIR" .
+    sc_push
+    drv_build make1 make build
+    sc_expect rebuilt 1
+    drv_build make2-remote-unchanged make build
+    sc_expect CACHED 1 CACHED
+    sc_push
+    drv_build make3-remote-moved make build
+    sc_expect rebuilt 2 CACHED
+
+    SC_LABEL="timestamp" SC_DIR="$E2E_TMP/timestamp" SC_IMAGE=e2e/timestamp
+    mkdir -p "$SC_DIR"
+    sed "s/make-base-layer/timestamp-base-layer/" "$E2E_TMP/make/Dockerfile" >"$SC_DIR/Dockerfile"
+    SC_BASE_NEEDLE="echo timestamp-base-layer"
+    printf '#!/bin/sh\nexec docker build --progress=plain --network=host --build-arg CACHE_BUST="$(date +%%s%%N)" -t %s .\n' \
+        "$SC_IMAGE" >"$SC_DIR/build.sh"
+    chmod +x "$SC_DIR/build.sh"
+    expect_findings "$SC_DIR" CB008 .
+    drv_build timestamp1 ./build.sh
+    sc_expect rebuilt 2
+    drv_build timestamp2-remote-unchanged ./build.sh
+    sc_expect rebuilt 2 CACHED
+    note "=> a timestamp rebuilds the remote layer on every build, moved or not (CB008)"
+}
+
 main() {
     local started=$SECONDS
     make_tmp
@@ -614,6 +665,7 @@ main() {
     step5_fact2 classic
     step6_pin
     step7_add_git
+    step8_drivers
     step_image
     CACHEBUST="$CACHEBUST" bash "$E2E_DIR/podman.sh" || fail "the Podman/Buildah section (tests/e2e/podman.sh) failed"
 
