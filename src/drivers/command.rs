@@ -29,6 +29,29 @@ pub fn assign(command: &SimpleCommand, vars: &mut Vars) {
     }
 }
 
+/// The command as a user would type it after `cachebust exec --`: one line, without the shell's
+/// `exec` or an enclosing `cachebust exec --`, leading assignments through `env` (which exec can run).
+fn typed(command: &str) -> String {
+    let mut words: Vec<&str> = command.split_whitespace().filter(|w| *w != "\\").collect();
+    loop {
+        match words.as_slice() {
+            ["exec", ..] => drop(words.remove(0)),
+            ["cachebust", "exec", ..] => {
+                let end = words.iter().position(|w| *w == "--").map_or(2, |i| i + 1);
+                words.drain(..end);
+            }
+            _ => break,
+        }
+    }
+    if words
+        .first()
+        .is_some_and(|w| w.contains('=') && !w.starts_with('-'))
+    {
+        words.insert(0, "env");
+    }
+    words.join(" ")
+}
+
 /// The words after the program that starts a build (`docker build`, `docker buildx build`,
 /// `docker image build`, `podman build`, `buildah bud`), or `None` when the command is no such build.
 fn build_args(words: &[Word]) -> Option<&[Word]> {
@@ -146,11 +169,7 @@ pub fn invocation(
     Some(Invocation {
         kind,
         span: command.span.clone(),
-        command: text[command.span.clone()]
-            .split_whitespace()
-            .filter(|w| *w != "\\")
-            .collect::<Vec<_>>()
-            .join(" "),
+        command: typed(&text[command.span.clone()]),
         dockerfile,
         dockerfile_span: file.map(|(_, span)| span),
         context,
@@ -197,11 +216,7 @@ fn compose_build(
     Invocation {
         kind,
         span: command.span.clone(),
-        command: text[command.span.clone()]
-            .split_whitespace()
-            .filter(|w| *w != "\\")
-            .collect::<Vec<_>>()
-            .join(" "),
+        command: typed(&text[command.span.clone()]),
         dockerfile: None,
         dockerfile_span: None,
         context: Context::Dir(dir.to_path_buf()),
@@ -209,5 +224,27 @@ fn compose_build(
         args,
         compose: true,
         add_arg: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typed;
+
+    #[test]
+    fn the_typed_command_runs_under_exec() {
+        assert_eq!(
+            typed("exec docker build \\\n  --build-arg CACHE_BUST=\"$(date +%s)\" ."),
+            "docker build --build-arg CACHE_BUST=\"$(date +%s)\" ."
+        );
+        assert_eq!(
+            typed("cachebust exec --timeout 5 -- docker build ."),
+            "docker build ."
+        );
+        assert_eq!(
+            typed("DOCKER_BUILDKIT=1 docker build ."),
+            "env DOCKER_BUILDKIT=1 docker build ."
+        );
+        assert_eq!(typed("sudo docker build ."), "sudo docker build .");
     }
 }
