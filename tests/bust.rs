@@ -771,4 +771,20 @@ fn exec_sets_each_service_variable_for_docker_compose() {
         stderr.contains(&format!("cachebust: CACHE_BUST={a} (1 remote)")),
         "{stderr}"
     );
+
+    // `docker build` is told about the Dockerfile's arg only, not about the services' variables (which
+    // `exec` sets, reading the compose file under `.`).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cachebust"))
+        .args(["exec", "--", "docker", "build", "api"])
+        .current_dir(tmp.path())
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("passes no `--build-arg` for `CACHE_BUST`, so its value"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cachebust: CACHE_BUST_API="), "{stderr}");
+    assert!(!stderr.contains("`CACHE_BUST_API`"), "{stderr}");
 }

@@ -115,3 +115,43 @@ fn an_arg_the_driver_fills_from_ls_remote_is_a_cache_bust() {
         (Some(0), String::new())
     );
 }
+
+/// CB001's help names the driver that builds the Dockerfile: the bake target, a script's command that
+/// passes the arg, else plain `docker build --build-arg`.
+#[test]
+fn cb001_help_names_the_build_the_project_uses() {
+    let unbusted =
+        "FROM debian:bookworm\nRUN git clone -b main https://github.com/acme/toolkit.git /src\n";
+    let help = |driver: Option<(&str, &str)>| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Dockerfile"), unbusted).unwrap();
+        if let Some((name, text)) = driver {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let out = cachebust(dir.path(), &["check", ".", "--output-format", "json"]);
+        let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let cb001 = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "CB001")
+            .expect("a CB001");
+        cb001["help"].as_str().unwrap().to_string()
+    };
+    let bake = "target \"api\" {\n  args = {\n    CACHE_BUST = \"${CACHE_BUST}\"\n  }\n}\n\
+                variable \"CACHE_BUST\" {\n  default = \"unknown\"\n}\n";
+    assert!(
+        help(Some(("docker-bake.hcl", bake)))
+            .contains("`cachebust exec -- docker buildx bake api`"),
+        "{}",
+        help(Some(("docker-bake.hcl", bake)))
+    );
+    let script = "#!/bin/sh\ndocker build --build-arg CACHE_BUST -t api .\n";
+    assert!(help(Some(("build.sh", script)))
+        .contains("`cachebust exec -- docker build --build-arg CACHE_BUST -t api .`"));
+    // A script that does not pass the arg is not the command to copy: the plain form is named.
+    let bare = "#!/bin/sh\ndocker build -t api .\n";
+    assert!(help(Some(("build.sh", bare)))
+        .contains("`cachebust exec -- docker build --build-arg CACHE_BUST .`"));
+    assert!(help(None).contains("`cachebust exec -- docker build --build-arg CACHE_BUST .`"));
+}

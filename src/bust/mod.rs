@@ -182,7 +182,17 @@ pub fn run_exec(args: &ExecArgs) -> u8 {
     }
     // The command runs as given (`exec` is `env(1)` with values): a build that does not forward the
     // values gets the command that would, rather than a rewritten argv the user never typed.
-    let names: Vec<String> = vars.iter().map(|(name, _)| name.clone()).collect();
+    // Only the Dockerfiles' own args: a compose service's variable (`CACHE_BUST_API`) is no build arg.
+    let names: Vec<String> = vars
+        .iter()
+        .map(|(name, _)| name.clone())
+        .filter(|name| {
+            values
+                .files
+                .iter()
+                .any(|f| f.remotes.iter().any(|r| &r.arg == name))
+        })
+        .collect();
     if let Some((missing, command)) = forward::unforwarded(&args.command, &names) {
         let missing: Vec<String> = missing.iter().map(|n| format!("`{n}`")).collect();
         let its = if missing.len() == 1 {

@@ -95,6 +95,12 @@ const DOCKER_BUILD: &str = "`cachebust exec -- docker build --build-arg ";
 /// A CB001 of a Dockerfile that a compose file builds: its help names `docker compose build`, the
 /// driver the project uses, instead of `docker build`.
 pub fn built_by_compose(finding: &mut Finding) {
+    built_by(finding, "docker compose build");
+}
+
+/// A CB001 of a Dockerfile that a driver builds with `command` (`docker buildx bake api`): its help says
+/// to run that under `cachebust exec`. The first driver to claim a Dockerfile names it.
+pub fn built_by(finding: &mut Finding, command: &str) {
     if finding.code != "CB001" {
         return;
     }
@@ -106,7 +112,7 @@ pub fn built_by_compose(finding: &mut Finding) {
     };
     finding.help.replace_range(
         start..start + len + 2,
-        "`cachebust exec -- docker compose build`",
+        &format!("`cachebust exec -- {command}`"),
     );
 }
 

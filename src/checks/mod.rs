@@ -9,7 +9,7 @@ pub mod add_git;
 pub mod analysis;
 mod cb000;
 mod cb001;
-pub use cb001::built_by_compose;
+pub use cb001::{built_by, built_by_compose};
 mod cb002;
 mod cb003;
 mod cb006;

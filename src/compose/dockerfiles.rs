@@ -67,8 +67,14 @@ impl Dockerfiles {
     /// Marks the Dockerfile at `index` as one a compose file builds: its findings' help then says to
     /// build with `docker compose build`.
     pub fn built_by_compose(&mut self, index: usize) {
+        self.built_by(index, "docker compose build");
+    }
+
+    /// Marks the Dockerfile at `index` as one a driver builds with `command`: its findings' help then
+    /// says to run that command under `cachebust exec`.
+    pub fn built_by(&mut self, index: usize, command: &str) {
         for finding in &mut self.linted[index].1.report.findings {
-            crate::checks::built_by_compose(finding);
+            crate::checks::built_by(finding, command);
         }
     }
 

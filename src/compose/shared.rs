@@ -12,6 +12,9 @@ use crate::checks::Analysis;
 use crate::finding::{Applicability, Edit, Finding, Fix, Label, Severity};
 use crate::source::SourceFile;
 
+/// Remotes by URL and ref.
+type Remotes = BTreeSet<(String, Option<String>)>;
+
 /// One service passing a bust arg through the variable of the same name.
 #[derive(Debug, Clone)]
 pub struct SharedUse {
@@ -27,7 +30,7 @@ pub struct SharedUse {
     /// The service's own variable: `CACHE_BUST_API`.
     pub own: String,
     /// The remotes (URL and ref) of the layers this arg covers in the stages the service builds.
-    pub remotes: BTreeSet<(String, Option<String>)>,
+    pub remotes: Remotes,
 }
 
 /// The shared uses of one service: each bust arg of `names` it passes as `${NAME…}` itself.
@@ -80,18 +83,37 @@ pub fn uses(
 
 /// A finding for each service that shares its variable with a service fetching remotes it does not.
 pub fn check(files: &[SourceFile], uses: &[SharedUse], findings: &mut [Vec<Finding>]) {
+    // The distinct remote sets of each arg, with the services that have them: a file of thousands of
+    // services has few of them, so each service is compared with those rather than with every service.
+    let mut groups: Vec<(&str, &Remotes, Vec<&str>)> = Vec::new();
+    for u in uses {
+        match groups
+            .iter_mut()
+            .find(|(arg, remotes, _)| *arg == u.arg && **remotes == u.remotes)
+        {
+            Some((_, _, services)) => services.push(&u.service),
+            None => groups.push((&u.arg, &u.remotes, vec![&u.service])),
+        }
+    }
     for this in uses {
-        let others: Vec<&SharedUse> = uses
+        let others: Vec<&str> = groups
             .iter()
-            .filter(|u| u.arg == this.arg && u.service != this.service)
-            .filter(|u| !u.remotes.is_subset(&this.remotes))
+            .filter(|(arg, remotes, _)| *arg == this.arg && !remotes.is_subset(&this.remotes))
+            .flat_map(|(_, _, services)| services.iter().copied())
+            .filter(|s| *s != this.service)
             .collect();
         if others.is_empty() {
             continue;
         }
-        let mut names: Vec<String> = others.iter().map(|u| format!("`{}`", u.service)).collect();
-        names.dedup();
-        let them = names.join(", ");
+        let mut them = others
+            .iter()
+            .take(3)
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if others.len() > 3 {
+            them += &format!(" and {} more", others.len() - 3);
+        }
         let file = &files[this.file];
         let fix = own_variable(file, this).map(|edit| Fix {
             title: format!(
@@ -153,4 +175,43 @@ fn own_variable(file: &SourceFile, this: &SharedUse) -> Option<Edit> {
         range: end..end,
         content: this.own[this.arg.len()..].to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn use_of(service: &str, remote: &str, at: usize) -> SharedUse {
+        SharedUse {
+            service: service.into(),
+            file: 0,
+            value: at..at + 13,
+            build: 0..5,
+            local: true,
+            arg: "CACHE_BUST".into(),
+            own: format!("CACHE_BUST_{}", service.to_uppercase()),
+            remotes: [(remote.to_string(), None)].into(),
+        }
+    }
+
+    #[test]
+    fn each_service_is_told_who_shares_its_variable_and_no_more_than_three_by_name() {
+        let text = "${CACHE_BUST}".repeat(6);
+        let file = SourceFile::new("c.yaml".into(), "c.yaml".into(), text);
+        let mut uses = vec![use_of("a", "x", 0), use_of("twin", "x", 13)];
+        uses.extend((0..4).map(|i| use_of(&format!("b{i}"), "y", 26 + 13 * i)));
+        let mut findings = vec![Vec::new()];
+        check(std::slice::from_ref(&file), &uses, &mut findings);
+        let messages: Vec<&str> = findings[0].iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages.len(), 6, "{messages:?}");
+        assert!(messages[0].starts_with(
+            "service `a` shares `${CACHE_BUST}` with `b0`, `b1`, `b2` and 1 more, whose"
+        ));
+        assert!(
+            messages[2].starts_with("service `b0` shares `${CACHE_BUST}` with `a`, `twin`, whose")
+        );
+        // The fix inserts the service's suffix right after the variable's name.
+        let edit = &findings[0][0].fix.as_ref().unwrap().edits[0];
+        assert_eq!((edit.range.clone(), edit.content.as_str()), (12..12, "_A"));
+    }
 }

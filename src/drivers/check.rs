@@ -58,6 +58,12 @@ pub fn check_invocations(
                 continue;
             }
         };
+        // The help of the Dockerfile's CB001 names this build when it hands the value over: a bake
+        // target (whose `args` a fix extends) or a command passing `--build-arg` for a bust arg.
+        let passes = build.args.iter().any(|a| settings.is_bust_name(&a.name));
+        if build.kind == super::DriverKind::Bake || passes {
+            dockerfiles.built_by(index, &build.command);
+        }
         let linted = dockerfiles.get(index);
         let Some(model) = linted.model.clone() else {
             continue;
