@@ -215,9 +215,10 @@ pub fn per_build(file: &SourceFile, build: &Invocation, arg: &PassedArg) -> Find
         help: match build.kind {
             DriverKind::Bake => format!(
                 "A timestamp or a random value rebuilds the remote layers every time, even when no \
-                 remote moved. Give the `{name}` variable a constant default (`default = \"unknown\"`) \
-                 and run `cachebust exec -- {exec}`: bake reads `{name}` from the environment, which \
-                 `cachebust exec` sets to the remotes' head commits, so they rebuild exactly when one moved."
+                 remote moved. Pass `{name}` from a bake variable with a constant default \
+                 (`default = \"unknown\"`, no `timestamp()` or `uuidv4()`) and run `cachebust exec -- \
+                 {exec}`: bake reads that variable from the environment, which `cachebust exec` sets to \
+                 the remotes' head commits, so they rebuild exactly when one moved."
             ),
             _ => format!(
                 "A timestamp or a random value rebuilds the remote layers every time, even when no \
