@@ -139,3 +139,48 @@ fn exec_sets_the_variables_a_driver_passes_as_the_bust_arg() {
         "{flags}"
     );
 }
+
+#[test]
+fn a_constant_bust_written_in_the_command_is_made_an_environment_value() {
+    let script = "#!/bin/sh\ndocker build --build-arg CACHE_BUST=1 -t app .\n\
+                  STAMP=2\ndocker build --build-arg \"CACHE_BUST=$STAMP\" -t app .\n";
+    let workflow = "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      \
+                    - uses: docker/build-push-action@v6\n        with:\n          \
+                    build-args: |\n            PYTHON=3.12\n            CACHE_BUST=v1\n";
+    let dir = project(&[("build.sh", script), (".github/workflows/w.yml", workflow)]);
+    let before = concise(dir.path());
+    assert_eq!(before.matches("as the constant").count(), 3, "{before}");
+    // The workflow's fix is safe; the script's unsafe, and only for the constant written in place.
+    let safe = cachebust(dir.path(), &["check", ".", "--fix"]);
+    assert_eq!(safe.status.code(), Some(1), "{}", stdout(&safe));
+    let fixed = std::fs::read_to_string(dir.path().join(".github/workflows/w.yml")).unwrap();
+    assert_eq!(
+        fixed,
+        workflow.replace("CACHE_BUST=v1", "CACHE_BUST=${{ env.CACHE_BUST || 'v1' }}")
+    );
+    let all = cachebust(dir.path(), &["check", ".", "--fix", "--unsafe-fixes"]);
+    assert_eq!(all.status.code(), Some(1), "{}", stdout(&all));
+    let fixed = std::fs::read_to_string(dir.path().join("build.sh")).unwrap();
+    assert_eq!(
+        fixed,
+        script.replace("--build-arg CACHE_BUST=1 ", "--build-arg CACHE_BUST ")
+    );
+    let after = concise(dir.path());
+    assert_eq!(
+        after,
+        "build.sh:4:1: CB004 [warning] this build passes `CACHE_BUST` as the constant `2`, so its \
+         cache bust never happens\n"
+    );
+}
+
+#[test]
+fn a_constant_from_a_make_variable_gets_no_fix() {
+    // Make exports its own value of a variable that came from the environment, so `--build-arg
+    // CACHE_BUST` under `cachebust exec -- make` would still pass `1`: no fix is better than that one.
+    let makefile =
+        "CACHE_BUST := 1\nbuild:\n\tdocker build --build-arg CACHE_BUST=$(CACHE_BUST) .\n";
+    let dir = project(&[("Makefile", makefile)]);
+    let output = cachebust(dir.path(), &["check", ".", "--diff", "--unsafe-fixes"]);
+    assert_eq!(stdout(&output), "");
+    assert!(concise(dir.path()).contains("as the constant `1`"));
+}

@@ -93,7 +93,7 @@ pub fn check_invocations(
                 None => findings.push(not_passed(build, &name, &shown, &settings.fix_default)),
                 Some(arg) => match &arg.value {
                     ValueKind::Constant(value) => {
-                        findings.push(constant(build, arg, value, &shown))
+                        findings.push(constant(file, build, arg, value, &shown))
                     }
                     ValueKind::PerBuild => findings.push(per_build(file, build, arg)),
                     ValueKind::Precise | ValueKind::Environment(_) => {}

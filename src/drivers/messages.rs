@@ -2,7 +2,7 @@
 use super::{AddArg, DriverKind, Invocation, PassedArg};
 use crate::catalogue::known;
 use crate::detect::credentials::redact_url;
-use crate::finding::{Applicability, Finding, Fix, Label};
+use crate::finding::{Applicability, Edit, Finding, Fix, Label};
 use crate::source::SourceFile;
 
 pub fn credentials(arg: &PassedArg, shown: &str) -> Finding {
@@ -129,7 +129,13 @@ pub fn not_passed(build: &Invocation, name: &str, shown: &str, default: &str) ->
     }
 }
 
-pub fn constant(build: &Invocation, arg: &PassedArg, value: &str, shown: &str) -> Finding {
+pub fn constant(
+    file: &SourceFile,
+    build: &Invocation,
+    arg: &PassedArg,
+    value: &str,
+    shown: &str,
+) -> Finding {
     let name = &arg.name;
     Finding {
         code: "CB004",
@@ -148,7 +154,40 @@ pub fn constant(build: &Invocation, arg: &PassedArg, value: &str, shown: &str) -
              `--build-arg {name}` (the value from the environment) and run the build with \
              `cachebust exec -- …`, which sets `{name}` to the remote's head commit."
         ),
-        fix: None,
+        fix: constant_fix(&file.text[arg.span.clone()], build, arg, value),
+    }
+}
+
+/// A constant written in the command made a value from the environment: `--build-arg NAME` (unsafe:
+/// the value changes when the environment has one, else the Dockerfile's default replaces the
+/// constant), or in a
+/// `build-push-action` step `NAME=${{ env.NAME || 'constant' }}` (safe: the constant until it is set).
+fn constant_fix(written: &str, build: &Invocation, arg: &PassedArg, value: &str) -> Option<Fix> {
+    let name = &arg.name;
+    let edit = |content: String| Edit {
+        range: arg.span.clone(),
+        content,
+    };
+    let plain = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-+/@=:".contains(c));
+    match build.add_arg.as_ref()? {
+        // A constant from a variable stays (`$(X)`, `{{x}}`, `$X`): make exports its own value of a
+        // variable over the environment's, so `--build-arg NAME` would still read the constant.
+        AddArg::Flag(_) if arg.origin.is_none() && !written.contains(['$', '{', '`']) => {
+            Some(Fix {
+                title: format!("Pass `--build-arg {name}` (the value from the environment)"),
+                applicability: Applicability::Unsafe,
+                edits: vec![edit(format!("--build-arg {name}"))],
+            })
+        }
+        AddArg::BuildArgs(_) if plain => Some(Fix {
+            title: format!("Pass `{name}` from the job's environment, `{value}` until it is set"),
+            applicability: Applicability::Safe,
+            edits: vec![edit(format!("{name}=${{{{ env.{name} || '{value}' }}}}"))],
+        }),
+        _ => None,
     }
 }
 
@@ -176,9 +215,10 @@ pub fn per_build(file: &SourceFile, build: &Invocation, arg: &PassedArg) -> Find
         help: match build.kind {
             DriverKind::Bake => format!(
                 "A timestamp or a random value rebuilds the remote layers every time, even when no \
-                 remote moved. Give the `{name}` variable a constant default (`default = \"unknown\"`) \
-                 and run `cachebust exec -- {exec}`: bake reads `{name}` from the environment, which \
-                 `cachebust exec` sets to the remotes' head commits, so they rebuild exactly when one moved."
+                 remote moved. Pass `{name}` from a bake variable with a constant default \
+                 (`default = \"unknown\"`, no `timestamp()` or `uuidv4()`) and run `cachebust exec -- \
+                 {exec}`: bake reads that variable from the environment, which `cachebust exec` sets to \
+                 the remotes' head commits, so they rebuild exactly when one moved."
             ),
             _ => format!(
                 "A timestamp or a random value rebuilds the remote layers every time, even when no \

@@ -236,3 +236,6 @@ fn lineage<'b>(
     }
     chain.push(target);
 }
+
+#[cfg(test)]
+mod props;
