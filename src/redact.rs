@@ -21,7 +21,7 @@ const MASK: &str = "***";
 pub(crate) mod guard;
 
 pub(crate) use guard::Guard;
-use guard::{authority_has_at, cached, query_name_ends_with, word_ending};
+use guard::{authority_has_at, cached, named_then_separator, query_name_ends_with, word_ending};
 
 /// Where a URL's authority ends for [`userinfo`]: its class `[^/?#\s'"`]`.
 const AUTHORITY_STOPS: &[u8] = b"/?#'\"` \t\n\r\x0b\x0c";
@@ -277,16 +277,22 @@ fn physical_spans_guarded(text: &str, guarded: bool) -> Vec<Range<usize>> {
         password_option,
         maybe(text.contains("--") && guard.any_ci(&["password", "passwd"])),
     );
-    let assignments = maybe(guard.any_ci(&[
-        "token",
-        "password",
-        "passwd",
-        "secret",
-        "auth",
-        "pat",
-        "key",
-        "credential",
-    ]));
+    let assignments = maybe(named_then_separator(
+        guard.lower(),
+        &[
+            "token",
+            "password",
+            "passwd",
+            "secret",
+            "auth",
+            "pat",
+            "key",
+            "apikey",
+            "privatekey",
+            "credential",
+            "credentials",
+        ],
+    ));
     for c in assignments
         .then(|| assignment().captures_iter(text))
         .into_iter()

@@ -110,6 +110,33 @@ pub(crate) fn word_ending(lower: &str, needle: &str) -> bool {
     })
 }
 
+/// Whether one of `words` occurs in folded text with no letter or digit before it, then `_word`s, then
+/// `=`, `:` and a blank, or a blank: what a secret-named assignment (`GIT_TOKEN=…`, `ENV DB_PASSWORD …`,
+/// `npm_auth: …`) needs before its value.
+pub(crate) fn named_then_separator(lower: &str, words: &[&str]) -> bool {
+    let bytes = lower.as_bytes();
+    let alnum = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_alphanumeric);
+    words.iter().any(|w| {
+        lower.match_indices(w).any(|(at, _)| {
+            if at > 0 && alnum(at - 1) {
+                return false;
+            }
+            let mut q = at + w.len();
+            while bytes.get(q) == Some(&b'_') && alnum(q + 1) {
+                q += 1;
+                while alnum(q) {
+                    q += 1;
+                }
+            }
+            match bytes.get(q) {
+                Some(b'=' | b' ' | b'\t') => true,
+                Some(b':') => matches!(bytes.get(q + 1), Some(b' ' | b'\t')),
+                _ => false,
+            }
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
