@@ -5,7 +5,7 @@
 #
 # Builds the release binary, generates the corpora (bench/gen_corpus.py) under target/bench-corpus, checks
 # that cachebust's findings on them are the ones the generator meant, times everything and prints a table of
-# medians, CPU per file, peak memory and the ratios the targets of issue 9 are stated in.
+# medians, CPU per file, peak memory and the ratios the targets of issues 9 and 19 are stated in.
 # Knobs (environment): FILES=10000 SMALL=1000 SEED=9 RUNS=10 (cachebust and cat, per measurement)
 # HADOLINT_RUNS=1 (hadolint over FILES files takes minutes a run) CORPUS_DIR=target/bench-corpus
 # NO_INSTALL=1 (never apt/pip install a missing tool) PROFILE=1 (also `perf record` one run, top functions).
@@ -198,6 +198,11 @@ measure cat-run-1m "$RUNS" "cat run-1m/Dockerfile"
 SLOW_RUNS=$(((RUNS + 2) / 3))
 measure cb-run-100k-full "$SLOW_RUNS" "$(Q "$BIN") check run-100k/Dockerfile --color never"
 measure cb-run-1m-full "$SLOW_RUNS" "$(Q "$BIN") check run-1m/Dockerfile --color never"
+# Start-up (issue 19): one file's CPU and wall next to --version, /bin/true and hadolint, round-robin in
+# one run, CPU from wait4's rusage (microseconds; GNU time rounds to 10 ms).
+say "timing one file against --version, /bin/true and hadolint (bench/single.py, $((RUNS * 20)) runs)"
+python3 "$ROOT/bench/single.py" --bin "$BIN" --file "$TYPICAL" --hadolint "${HADOLINT:-}" \
+    --runs $((RUNS * 20)) --out "$RESULTS/single.json" > /dev/null
 if [ -n "$HADOLINT" ]; then
     # hadolint takes many files in one invocation, so it runs as in CI: one process over all the
     # Dockerfiles (xargs with the largest command line the system allows; ~450 KB of paths fit in one).

@@ -140,6 +140,16 @@ def main():
         vs_cat = f"{wall / cat1[0]:.1f}×" if cat1 and m is not cat1 else "-"
         print(f"{label:<38} {fmt_t(wall):>10} {fmt_t(cpu):>10} {fmt_mb(rss):>10} {vs_hl:>11} {vs_cat:>8}")
 
+    single_path = os.path.join(R, "single.json")
+    single = json.load(open(single_path)) if os.path.exists(single_path) else None
+    if single:
+        ver, hl_s = single["cachebust --version"], single.get("hadolint FILE")
+        print()
+        print(f"start-up, one file (bench/single.py){'':<2} {'CPU':>10} {'wall':>10} {'runs':>6} {'CPU/--version':>14} {'hadolint/x CPU':>15}")
+        for label, m in single.items():
+            vs_hl = f"{hl_s['cpu'] / m['cpu']:.0f}×" if hl_s else "-"
+            print(f"{label:<38} {fmt_t(m['cpu']):>10} {fmt_t(m['wall']):>10} {m['runs']:>6} {m['cpu'] / ver['cpu']:>13.2f}× {vs_hl:>15}")
+
     print()
     cs, cbig = t("cb-json-small"), t("cb-json-big")
     r100, r1m, cat1m = t("cb-run-100k"), t("cb-run-1m"), t("cat-run-1m")
@@ -160,7 +170,7 @@ def main():
     g_full = growth("cachebust full (the default output), 100 KB → 1 MB RUN", f100, f1m, 1.024) if f100 and f1m else None
     print(f"  (the 1 MB RUN: cat {fmt_t(cat1m[0])}; cachebust peak RSS {fmt_mb(r1m[2])} json, {fmt_mb(f1m[2]) if f1m else '-'} full)")
     print()
-    print("targets (issue 9)")
+    print("targets (issues 9 and 19)")
     peak = max((m[2] for m in (t("cb-json-big"), t("cb-full-big"), t("cb-diff-big")) if m and m[2]), default=None)
 
     def target(text, ok, value):
@@ -180,6 +190,15 @@ def main():
         target("single-file run ≥10× faster than hadolint's", x >= 10, f"{x:.1f}× in wall time{xc}")
     else:
         print("  n/a    single file vs hadolint: hadolint unavailable")
+    if single:
+        one, stdin = single["cachebust check FILE"], single["cachebust check - --stdin-filename"]
+        for label, m in [("check FILE", one), ("check - --stdin-filename", stdin)]:
+            x = m["cpu"] / ver["cpu"]
+            target(f"{label}: CPU at most 1.5× --version's (issue 19)", x <= 1.5,
+                   f"{x:.2f}× ({fmt_t(m['cpu'])} vs {fmt_t(ver['cpu'])})")
+            if hl_s:
+                x = hl_s["cpu"] / m["cpu"]
+                target(f"{label}: ≥30× less CPU than hadolint FILE (issue 19)", x >= 30, f"{x:.0f}×")
     # Linearity is judged on CPU time when known: wall time swings with other load on the machine.
     for text, g in [("10× the files costs at most ~10× the time", g_files),
                     ("10× longer RUN costs at most ~10× the time (json)", g_run),

@@ -21,7 +21,7 @@ const MASK: &str = "***";
 pub(crate) mod guard;
 
 pub(crate) use guard::Guard;
-use guard::{cached, query_name_ends_with, word_ending};
+use guard::{authority_has_at, cached, named_then_separator, query_name_ends_with, word_ending};
 
 /// Where a URL's authority ends for [`userinfo`]: its class `[^/?#\s'"`]`.
 const AUTHORITY_STOPS: &[u8] = b"/?#'\"` \t\n\r\x0b\x0c";
@@ -76,41 +76,25 @@ fn assignment() -> &'static Regex {
 
 /// A quick test that `text` may hold any secret at all: outside it, nothing is masked.
 fn may_hold_secret(guard: &Guard<'_>) -> bool {
-    match guard.lower() {
-        Some(lower) => {
-            [
-                "://",
-                "authoriz",
-                "private-token",
-                "job-token",
-                "-u",
-                "--user",
-                "password",
-                "passwd",
-                "token",
-                "secret",
-                "_auth",
-                "credential",
-            ]
-            .iter()
-            .any(|n| lower.contains(n))
-                || query_name_ends_with(
-                    lower,
-                    &["token", "sig", "signature", "password", "key", "auth"],
-                )
-                || word_ending(lower, "_pat")
-                || word_ending(lower, "_key")
-        }
-        // The same test by regex where case folding is Unicode's.
-        None => {
-            static RE: OnceLock<Regex> = OnceLock::new();
-            cached(
-                &RE,
-                r"(?i)://|[?&][a-z_]*(?:token|sig|signature|password|key|auth)=|authoriz|private-token|job-token|-u|--user|password|passwd|token|secret|_auth|_pat\b|_key\b|credential",
-            )
-            .is_match(guard.text())
-        }
-    }
+    let lower = guard.lower();
+    guard.any_ci(&[
+        "://",
+        "authoriz",
+        "private-token",
+        "job-token",
+        "-u",
+        "--user",
+        "password",
+        "passwd",
+        "token",
+        "secret",
+        "_auth",
+        "credential",
+    ]) || query_name_ends_with(
+        lower,
+        &["token", "sig", "signature", "password", "key", "auth"],
+    ) || word_ending(lower, "_pat")
+        || word_ending(lower, "_key")
 }
 
 /// The byte ranges of every secret in `text`, sorted and merged. Variable references (`${GIT_TOKEN}`)
@@ -236,7 +220,7 @@ fn physical_spans(text: &str) -> Vec<Range<usize>> {
 fn physical_spans_guarded(text: &str, guarded: bool) -> Vec<Range<usize>> {
     let guard = Guard::new(text);
     let maybe = |test: bool| test || !guarded;
-    let has_userinfo = maybe(guard.userinfo(AUTHORITY_STOPS));
+    let has_userinfo = maybe(authority_has_at(text, AUTHORITY_STOPS));
     let mut found: Vec<Range<usize>> = Vec::new();
     if has_userinfo {
         found.extend(
@@ -257,7 +241,23 @@ fn physical_spans_guarded(text: &str, guarded: bool) -> Vec<Range<usize>> {
             }
         }
     };
-    groups(query, maybe(guard.query()));
+    groups(
+        query,
+        maybe(guard.query(&[
+            "access_token",
+            "private_token",
+            "job_token",
+            "oauth_token",
+            "token",
+            "api_key",
+            "apikey",
+            "key",
+            "sig",
+            "signature",
+            "password",
+            "auth",
+        ])),
+    );
     let colon = text.contains(':');
     groups(
         header,
@@ -277,16 +277,22 @@ fn physical_spans_guarded(text: &str, guarded: bool) -> Vec<Range<usize>> {
         password_option,
         maybe(text.contains("--") && guard.any_ci(&["password", "passwd"])),
     );
-    let assignments = maybe(guard.any_ci(&[
-        "token",
-        "password",
-        "passwd",
-        "secret",
-        "auth",
-        "pat",
-        "key",
-        "credential",
-    ]));
+    let assignments = maybe(named_then_separator(
+        guard.lower(),
+        &[
+            "token",
+            "password",
+            "passwd",
+            "secret",
+            "auth",
+            "pat",
+            "key",
+            "apikey",
+            "privatekey",
+            "credential",
+            "credentials",
+        ],
+    ));
     for c in assignments
         .then(|| assignment().captures_iter(text))
         .into_iter()
@@ -453,7 +459,7 @@ pub fn redact_text(text: &str) -> String {
 pub fn redact_url(url: &str) -> String {
     // Secrets first, while the userinfo still names the variables whose values are secrets.
     let text = redact_text(url);
-    if !Guard::new(&text).userinfo(AUTHORITY_STOPS) {
+    if !authority_has_at(&text, AUTHORITY_STOPS) {
         return text;
     }
     userinfo()

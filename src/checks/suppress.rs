@@ -94,15 +94,14 @@ fn code_token() -> &'static Regex {
     CODE.get_or_init(|| Regex::new(r"(?i)\bCB[0-9]{3}\b").expect("valid regex"))
 }
 
-/// What [`attempt`] needs: a `#`, blanks, then `cachebust` in any case (any text that is not ASCII
-/// may fold to it by Unicode's rules, and goes to the regex).
+/// What [`attempt`] needs: a `#`, blanks, then `cachebust` in any case (as `(?i)` folds it).
 fn may_attempt(text: &str) -> bool {
-    !text.is_ascii()
-        || text.match_indices('#').any(|(at, _)| {
-            let rest = text[at + 1..].trim_start_matches([' ', '\t']);
-            rest.get(..9)
-                .is_some_and(|word| word.eq_ignore_ascii_case("cachebust"))
-        })
+    let text = crate::redact::guard::fold(text);
+    text.match_indices('#').any(|(at, _)| {
+        text[at + 1..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with("cachebust")
+    })
 }
 
 /// What [`foreign`] needs: `CB` in any case before a digit (text that is not ASCII goes to the regex).

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::redact::guard::cached;
+use crate::redact::guard::{authority_has_at, cached};
 use crate::redact::Guard;
 
 /// Why a URL leaks a secret.
@@ -37,7 +37,9 @@ fn query() -> &'static Regex {
     )
 }
 
-/// Whole `_`-separated words: `GIT_TOKEN`, `NPM_AUTH`, but not `TOKENIZERS_VERSION` or `WEBAUTHN`.
+/// Whole `_`-separated words: `GIT_TOKEN`, `NPM_AUTH`, but not `TOKENIZERS_VERSION` or `WEBAUTHN`
+/// ([`is_secret_name`] by hand; the tests hold the two equal).
+#[cfg(test)]
 fn secret_name() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     cached(
@@ -57,16 +59,7 @@ fn secret_decl() -> &'static Regex {
 /// A word that every [`secret_decl`] match holds: most files have none, and this test is far quicker
 /// than the line-anchored `secret_decl` over the whole text.
 fn has_secret_word(text: &str) -> bool {
-    let guard = Guard::new(text);
-    if guard.lower().is_none() {
-        static RE: OnceLock<Regex> = OnceLock::new();
-        return cached(
-            &RE,
-            r"(?i)token|passw|secret|api_?key|private_?key|credential",
-        )
-        .is_match(text);
-    }
-    guard.any_ci(&[
+    Guard::new(text).any_ci(&[
         "token",
         "passw",
         "secret",
@@ -80,9 +73,6 @@ fn has_secret_word(text: &str) -> bool {
 
 /// Whether a variable name looks like it holds a secret (`GIT_TOKEN`, `NPM_AUTH`, `DB_PASSWORD`).
 pub fn is_secret_name(name: &str) -> bool {
-    if !name.is_ascii() {
-        return secret_name().is_match(name);
-    }
     // `secret_name` by hand: a word that starts the name or follows a `_` and ends it or a `_`.
     const WORDS: [&str; 12] = [
         "token",
@@ -98,7 +88,7 @@ pub fn is_secret_name(name: &str) -> bool {
         "credentials",
         "auth",
     ];
-    let lower = name.to_ascii_lowercase();
+    let lower = crate::redact::guard::fold(name);
     let bytes = lower.as_bytes();
     (0..bytes.len())
         .filter(|&at| at == 0 || bytes[at - 1] == b'_')
@@ -155,7 +145,7 @@ fn has_query(text: &str) -> bool {
 /// The byte ranges of secrets inside `text` (userinfo and token query values of any URL in it).
 pub fn secret_ranges(text: &str) -> Vec<(Range<usize>, Leak)> {
     let mut found: Vec<(Range<usize>, Leak)> = Vec::new();
-    if Guard::new(text).userinfo(USERINFO_STOPS) {
+    if authority_has_at(text, USERINFO_STOPS) {
         found.extend(
             userinfo()
                 .captures_iter(text)
@@ -164,7 +154,20 @@ pub fn secret_ranges(text: &str) -> Vec<(Range<usize>, Leak)> {
                 .map(|m| (m.range(), Leak::Userinfo)),
         );
     }
-    if has_query(text) {
+    if has_query(text)
+        && Guard::new(text).query(&[
+            "access_token",
+            "private_token",
+            "job_token",
+            "token",
+            "api_key",
+            "apikey",
+            "sig",
+            "signature",
+            "password",
+            "auth",
+        ])
+    {
         found.extend(
             query()
                 .captures_iter(text)
@@ -309,7 +312,7 @@ mod tests {
             );
             assert_eq!(has_secret_word(text), word.is_match(text), "{text:?}");
             if userinfo().is_match(text) {
-                assert!(Guard::new(text).userinfo(USERINFO_STOPS), "{text:?}");
+                assert!(authority_has_at(text, USERINFO_STOPS), "{text:?}");
             }
         }
     }
