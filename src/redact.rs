@@ -54,7 +54,8 @@ fn user_option() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     cached(
         &RE,
-        r#"(?:^|\s)(?:-u\s*|--user[=\s]\s*|--proxy-user[=\s]\s*)['"]?[^:\s'"`]*:([^\s'"`]+)"#,
+        // Not `date -u +%H:%M` (a `+FORMAT` is no user).
+        r#"(?:^|\s)(?:-u\s*|--user[=\s]\s*|--proxy-user[=\s]\s*)['"]?(?:[^:\s'"`+][^:\s'"`]*)?:([^\s'"`]+)"#,
     )
 }
 
@@ -690,6 +691,7 @@ mod tests {
             "RUN echo \"Cache bust: ${CACHE_BUST}\"",
             "git -c http.extraHeader=\"Authorization: Bearer $(cat /run/secrets/t)\" clone",
             "https://x/a?private_token=***: the credential is in the file",
+            "RUN echo \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" > /built-at",
         ] {
             assert_eq!(redact_text(text), text);
             assert_eq!(mask(text), text);
