@@ -65,6 +65,26 @@ pub fn syntax_error(text: &str) -> Option<(String, usize)> {
     Some((error.message().to_string(), at))
 }
 
+/// The directory bake runs from. Bake resolves `context` against its working directory, not the bake
+/// file's (docker/buildx#1028), so `docker buildx bake -f docker/docker-bake.hcl` run at the top of a
+/// repository reads `docker/base.Dockerfile` from there: the bake file's directory when the Dockerfile
+/// is there, else the nearest enclosing directory (up to the repository's top) where it is.
+fn invoked_from(dir: &Path, context: &str, file: &str) -> std::path::PathBuf {
+    let found = |d: &Path| d.join(context).join(file).is_file();
+    if found(dir) {
+        return dir.to_path_buf();
+    }
+    for up in dir.ancestors().skip(1) {
+        if found(up) {
+            return up.to_path_buf();
+        }
+        if up.join(".git").exists() {
+            break;
+        }
+    }
+    dir.to_path_buf()
+}
+
 /// The builds a bake file starts: each target that a group names or no other target inherits.
 pub fn invocations(dir: &Path, text: &str) -> Vec<Invocation> {
     let Ok(body) = hcl_edit::parser::parse_body(text) else {
@@ -104,12 +124,12 @@ pub fn invocations(dir: &Path, text: &str) -> Vec<Invocation> {
             continue;
         }
         let context = attr("context").unwrap_or_else(|| ".".into());
+        let file = attr("dockerfile").unwrap_or_else(|| "Dockerfile".into());
         let context = if context.contains("://") || context.starts_with("git@") {
             Context::Remote
         } else {
-            Context::Dir(dir.join(&context))
+            Context::Dir(invoked_from(dir, &context, &file).join(&context))
         };
-        let file = attr("dockerfile").unwrap_or_else(|| "Dockerfile".into());
         let dockerfile = match &context {
             Context::Dir(d) => d.join(&file),
             Context::Remote => dir.join(&file),
