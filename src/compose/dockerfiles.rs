@@ -84,14 +84,20 @@ impl Dockerfiles {
 
     /// Records a build driver's view of the Dockerfile at `index` (its findings with the values the
     /// driver passes): the first view replaces the driver-less findings, later ones add to it, so a
-    /// Dockerfile built by several drivers shows what each of them makes mutable.
+    /// Dockerfile built by several drivers shows what each of them makes mutable. A layer stays one
+    /// finding: a later view's finding of the same code at the same place (the same layer, seen
+    /// through another build of it, worded with that build) is not added again.
     pub fn add_view(&mut self, index: usize, findings: Vec<crate::finding::Finding>) {
         let report = &mut self.linted[index].1.report;
         if self.viewed.insert(index) {
             report.findings.clear();
         }
         for finding in findings {
-            if !report.findings.contains(&finding) {
+            if !report
+                .findings
+                .iter()
+                .any(|f| f.code == finding.code && f.span == finding.span)
+            {
                 report.findings.push(finding);
             }
         }

@@ -37,6 +37,9 @@ pub fn check_invocations(
         };
         let shown = display_path(&tidy(dockerfile), cwd);
         if !dockerfile.is_file() {
+            if unknowable(dockerfile, &file.text) {
+                continue;
+            }
             let span = build.dockerfile_span.clone().unwrap_or(build.span.clone());
             findings.push(unbuildable(
                 span,
@@ -115,6 +118,25 @@ pub fn check_invocations(
     findings.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
     findings.dedup();
     findings
+}
+
+/// A Dockerfile the driver names through a value it cannot know here (`${{ matrix.dockerfile }}`,
+/// `${SCRIPT_DIR}/..`, `$(DIR)`, a variable the CI sets) or writes itself before building it
+/// (`… > uid.Dockerfile`): its absence from the tree says nothing, so it is no CB000.
+fn unknowable(dockerfile: &Path, driver_text: &str) -> bool {
+    if dockerfile.to_string_lossy().contains('$') {
+        return true;
+    }
+    let Some(name) = dockerfile.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    driver_text.match_indices(name).any(|(at, _)| {
+        // Back over the path the name ends (`"${DIR}/uid.Dockerfile"`), then over blanks and quotes.
+        let before = driver_text[..at]
+            .trim_end_matches(|c: char| !c.is_whitespace() && !matches!(c, '>' | '"' | '\''))
+            .trim_end_matches([' ', '\t', '"', '\'']);
+        before.ends_with('>') || before.ends_with(" tee") || before.ends_with(" -o")
+    })
 }
 
 /// A `docker compose build` after the driver set a bust variable to a per-build value: compose's

@@ -155,6 +155,26 @@ fn is_json(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "json")
 }
 
+/// The directory bake runs from. Bake resolves `context` against its working directory, not the bake
+/// file's (docker/buildx#1028), so `docker buildx bake -f docker/docker-bake.hcl` run at the top of a
+/// repository reads `docker/base.Dockerfile` from there: the bake file's directory when the Dockerfile
+/// is there, else the nearest enclosing directory (up to the repository's top) where it is.
+fn invoked_from(dir: &Path, context: &str, file: &str) -> std::path::PathBuf {
+    let found = |d: &Path| d.join(context).join(file).is_file();
+    if found(dir) {
+        return dir.to_path_buf();
+    }
+    for up in dir.ancestors().skip(1) {
+        if found(up) {
+            return up.to_path_buf();
+        }
+        if up.join(".git").exists() {
+            break;
+        }
+    }
+    dir.to_path_buf()
+}
+
 /// The builds the bake file at `path` starts: each target that a group names or no other target
 /// inherits, with what it inherits applied.
 pub fn invocations(path: &Path, text: &str) -> Vec<Invocation> {
@@ -182,11 +202,13 @@ pub fn invocations(path: &Path, text: &str) -> Vec<Invocation> {
         let attribute = |key: &str| chain.iter().rev().find_map(|t| t.attributes.get(key));
         let known = |key: &str| attribute(key).map(|v| v.known.then(|| v.text.clone()));
         let context_text = attribute("context").map_or(".", |v| &v.text);
-        let context = Context::named(
-            dir,
-            context_text,
-            known("context").unwrap_or(Some(".".into())),
-        );
+        let context_value = known("context").unwrap_or(Some(".".into()));
+        let from = match (&context_value, known("dockerfile")) {
+            (Some(context), Some(Some(file))) => invoked_from(dir, context, &file),
+            (Some(context), None) => invoked_from(dir, context, "Dockerfile"),
+            _ => dir.to_path_buf(),
+        };
+        let context = Context::named(&from, context_text, context_value);
         let stage = known("target");
         // Bake reads `dockerfile` relative to the context.
         let dockerfile = dockerfile_of(None, known("dockerfile"), &context)
