@@ -263,6 +263,15 @@ fn detect_command(
         if let Some(rest) = match_subcommands(&skips, &pattern[1..], args) {
             if let Some(mut install) = file_install(index, manifest, rest, command, scope) {
                 install.tool = pattern.join(" ");
+                // After a `cd`, relative paths are the new directory's (`cd /app && npm install`).
+                if let Some(dir) = &out.cwd {
+                    for path in &mut install.paths {
+                        let (InstallPath::File(p) | InstallPath::Dir(p)) = path;
+                        if !p.starts_with('/') {
+                            *p = crate::context::join(dir, p);
+                        }
+                    }
+                }
                 out.file_installs.push(install);
             }
         }
