@@ -346,9 +346,10 @@ mod tests {
             let alias = format!("*{prev},").repeat(9);
             text += &format!("{name}: &{name} [{}]\n", alias.trim_end_matches(','));
         }
-        let started = std::time::Instant::now();
-        assert!(parse(&text).is_err());
-        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // 9^9 (387 million) values if expanded; a bound on work (nodes, replayed events) stops it and
+        // the error names it: a bound, not a timed test, which fails on a loaded machine.
+        let error = parse(&text).unwrap_err();
+        assert!(error.message.contains("than cachebust reads"), "{error:?}");
     }
 
     /// 100 services merging one anchor is an ordinary file (it was "budget breached: AliasAnchorRatio").
