@@ -1,4 +1,4 @@
-//! Pins whose ref comes from an `ARG` default: the default is rewritten to the commit (`ARG
+//! Pins whose ref comes from an `ARG` default (or an `ENV` value): the default is rewritten to the commit (`ARG
 //! TOOLKIT_REF=3f2a…`, with `# cachebust: track main` above the `ARG`), not each use, so every layer
 //! that reads the arg follows the pin and a `--build-arg` still overrides it.
 use std::ops::Range;
@@ -56,25 +56,44 @@ pub fn arg_ref(
     None
 }
 
-/// Every `ARG` instruction of the file (global ones first), with its declarations.
-pub fn arg_instructions<'a>(analysis: &'a Analysis<'_>) -> Vec<(Range<usize>, Vec<&'a ArgDecl>)> {
+/// Every `ARG` and `ENV` instruction of the file (global `ARG`s first), with what it declares (an
+/// `ENV` pair as a declaration with its value as the default).
+pub fn arg_instructions(analysis: &Analysis<'_>) -> Vec<(Range<usize>, Vec<ArgDecl>)> {
     let dockerfile = &analysis.dockerfile;
-    let mut out: Vec<(Range<usize>, Vec<&ArgDecl>)> = Vec::new();
-    let stage_args = dockerfile
-        .stages
-        .iter()
-        .flat_map(|s| &s.items)
-        .filter_map(|i| match &i.kind {
-            ItemKind::Arg(decls) if !i.onbuild => Some(decls),
-            _ => None,
-        });
-    for decl in dockerfile.global_args.iter().chain(stage_args.flatten()) {
-        match out.last_mut() {
-            Some((span, decls)) if *span == decl.span => decls.push(decl),
-            _ => out.push((decl.span.clone(), vec![decl])),
+    let mut out: Vec<(Range<usize>, Vec<ArgDecl>)> = Vec::new();
+    if !dockerfile.global_args.is_empty() {
+        let mut global: Vec<(Range<usize>, Vec<ArgDecl>)> = Vec::new();
+        for decl in &dockerfile.global_args {
+            match global.last_mut() {
+                Some((span, decls)) if *span == decl.span => decls.push(decl.clone()),
+                _ => global.push((decl.span.clone(), vec![decl.clone()])),
+            }
+        }
+        out.extend(global);
+    }
+    for item in dockerfile.stages.iter().flat_map(|s| &s.items) {
+        if item.onbuild {
+            continue;
+        }
+        match &item.kind {
+            ItemKind::Arg(decls) => out.push((item.span.clone(), decls.clone())),
+            ItemKind::Env(pairs) => out.push((item.span.clone(), env_decls(item, pairs))),
+            _ => {}
         }
     }
     out
+}
+
+/// An `ENV` instruction's pairs as declarations whose defaults are their values.
+fn env_decls(item: &crate::model::Item, pairs: &[(String, String)]) -> Vec<ArgDecl> {
+    pairs
+        .iter()
+        .map(|(name, value)| ArgDecl {
+            name: name.clone(),
+            default: Some(value.clone()),
+            span: item.span.clone(),
+        })
+        .collect()
 }
 
 /// Where `decl`'s default is written in its instruction (inside its quotes), if it has one.
@@ -107,33 +126,49 @@ pub fn default_range(text: &str, decl: &ArgDecl) -> Option<Range<usize>> {
     None
 }
 
-/// The declaration of `name` the layer sees, with its default's range: the last `ARG name` of the
-/// layer's stage before it, a default-less one taking the global `ARG`'s default.
-fn declaration<'a>(
-    analysis: &'a Analysis<'_>,
+/// The declaration of `name` the layer sees, with its default's range: the last `ENV name=…` of the
+/// layer's stage before it (an `ENV` overrides an `ARG` of the same name), else its last `ARG name`, a
+/// default-less one taking the global `ARG`'s default.
+fn declaration(
+    analysis: &Analysis<'_>,
     layer: &Layer,
     name: &str,
-) -> Option<(&'a ArgDecl, Range<usize>)> {
+) -> Option<(ArgDecl, Range<usize>)> {
     let dockerfile = &analysis.dockerfile;
     let stage = dockerfile.stages.get(layer.stage)?;
-    let decl = stage.items[..layer.item.min(stage.items.len())]
-        .iter()
-        .rev()
-        .filter(|i| !i.onbuild)
-        .find_map(|i| match &i.kind {
-            ItemKind::Arg(decls) => decls.iter().rev().find(|d| d.name == name),
-            _ => None,
-        })?;
-    let decl = if decl.default.is_some() {
-        decl
-    } else {
-        dockerfile
-            .global_args
+    let before = || {
+        stage.items[..layer.item.min(stage.items.len())]
             .iter()
             .rev()
-            .find(|d| d.name == name)?
+            .filter(|i| !i.onbuild)
     };
-    let value = default_range(&analysis.file.text, decl)?;
+    let env = before().find_map(|i| match &i.kind {
+        ItemKind::Env(pairs) => env_decls(i, pairs)
+            .into_iter()
+            .rev()
+            .find(|d| d.name == name),
+        _ => None,
+    });
+    let decl = match env {
+        Some(decl) => decl,
+        None => {
+            let decl = before().find_map(|i| match &i.kind {
+                ItemKind::Arg(decls) => decls.iter().rev().find(|d| d.name == name),
+                _ => None,
+            })?;
+            if decl.default.is_some() {
+                decl.clone()
+            } else {
+                dockerfile
+                    .global_args
+                    .iter()
+                    .rev()
+                    .find(|d| d.name == name)?
+                    .clone()
+            }
+        }
+    };
+    let value = default_range(&analysis.file.text, &decl)?;
     Some((decl, value))
 }
 

@@ -146,6 +146,11 @@ fn a_ref_from_an_arg_default_pins_the_default() {
             "# syntax=docker/dockerfile:1\nARG REF=\"dev\"\nFROM a\nARG REF\nRUN curl -fsSL https://github.com/o/t/archive/${REF}.tar.gz | tar xz\n",
             "# syntax=docker/dockerfile:1\n# cachebust: track dev\nARG REF=\"SHA\"\nFROM a\nARG REF\nRUN curl -fsSL https://github.com/o/t/archive/${REF}.tar.gz | tar xz\n",
         ),
+        // An `ENV` value is pinned like a default; it overrides an `ARG` of the same name.
+        (
+            "FROM a\nARG REF=dev\nENV LANG=C REF=\"main\"\nRUN pip install git+https://h/o/lib.git@$REF\n",
+            "FROM a\nARG REF=dev\n# cachebust: track main\nENV LANG=C REF=\"SHA\"\nRUN pip install git+https://h/o/lib.git@$REF\n",
+        ),
         // Two names of one `ARG`: one comment each, in their order; a clone's checkout takes a commit.
         (
             "FROM a\n# keep\nARG A=main B=dev\nRUN git clone https://h/o/a.git /a && git -C /a checkout $B && pip install git+https://h/o/b.git@${A}\n",
