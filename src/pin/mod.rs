@@ -26,6 +26,9 @@ pub use edit::{pin_source, unpin_sha};
 /// The start of every tracking comment.
 pub const TRACK: &str = "# cachebust: track ";
 
+/// A commit-shaped stand-in, to ask whether a source has a pinned spelling before asking its remote.
+pub(crate) const NO_COMMIT: &str = "0000000000000000000000000000000000000000";
+
 /// The ref a pin tracks when the source names none: the remote's default branch.
 pub const DEFAULT_REF: &str = "HEAD";
 
@@ -75,44 +78,53 @@ pub fn plan_pins(
         let mut comments = String::new();
         let indent = indent_of(text, layer.span.start);
         for source in analysis.mutable_sources(layer) {
-            let by_default = default::arg_ref(analysis, layer, source);
-            if let Some(Ok(arg)) = &by_default {
-                if defaults.iter().any(|(a, _)| a.value == arg.value) {
+            let arg = match default::arg_ref(analysis, layer, source) {
+                Some(Ok(arg)) if defaults.iter().any(|(a, _)| a.value == arg.value) => continue,
+                Some(Ok(arg)) => Some(arg),
+                Some(Err(why)) => {
+                    out.skipped.push((source.clone(), why));
+                    continue;
+                }
+                None => None,
+            };
+            // A form with no pinned spelling is listed before any remote is asked.
+            if arg.is_none() {
+                if let Err(why) = pin_source(text, source, NO_COMMIT) {
+                    out.skipped.push((source.clone(), why));
                     continue;
                 }
             }
-            let planned = match by_default {
-                Some(Ok(arg)) => Ok(Some(arg)),
-                Some(Err(why)) => Err(why),
-                None => pin_source(text, source, &"0".repeat(40)).map(|_| None),
+            let sha = match resolve(source) {
+                Ok(sha) => sha,
+                Err(Unresolved::Cannot(why)) => {
+                    out.skipped.push((source.clone(), why));
+                    continue;
+                }
+                Err(Unresolved::Failed(e)) => return Err(e),
             };
-            let pinned = match planned {
-                Ok(arg) => match resolve(source) {
-                    Ok(sha) => match arg {
-                        Some(arg) => {
-                            let tracked = text[arg.value.clone()].to_string();
-                            out.edits.push(Edit {
-                                range: arg.value.clone(),
-                                content: sha.clone(),
-                            });
-                            defaults.push((arg, tracked.clone()));
-                            Ok((tracked, sha))
-                        }
-                        None => pin_source(text, source, &sha).map(|(edits, tracked)| {
-                            comments.push_str(&format!("{indent}{TRACK}{tracked}{newline}"));
-                            out.edits.extend(edits);
-                            (tracked, sha)
-                        }),
-                    },
-                    Err(Unresolved::Cannot(why)) => Err(why),
-                    Err(Unresolved::Failed(e)) => return Err(e),
+            let tracked = match arg {
+                Some(arg) => {
+                    let tracked = text[arg.value.clone()].to_string();
+                    out.edits.push(Edit {
+                        range: arg.value.clone(),
+                        content: sha.clone(),
+                    });
+                    defaults.push((arg, tracked.clone()));
+                    tracked
+                }
+                None => match pin_source(text, source, &sha) {
+                    Ok((edits, tracked)) => {
+                        comments.push_str(&format!("{indent}{TRACK}{tracked}{newline}"));
+                        out.edits.extend(edits);
+                        tracked
+                    }
+                    Err(why) => {
+                        out.skipped.push((source.clone(), why));
+                        continue;
+                    }
                 },
-                Err(why) => Err(why),
             };
-            match pinned {
-                Ok((tracked, sha)) => out.pinned.push((source.clone(), tracked, sha)),
-                Err(why) => out.skipped.push((source.clone(), why)),
-            }
+            out.pinned.push((source.clone(), tracked, sha));
         }
         if !comments.is_empty() {
             out.edits.push(Edit::insert(

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{context, plan_pins, tracked_pins, unpin_text, TrackedPin, Unresolved, DEFAULT_REF};
+use super::{context, plan_pins, tracked_pins, unpin_text, Unresolved, DEFAULT_REF};
 use crate::bust::redact::{redact_text, redact_url};
 use crate::bust::resolve::ls_remote;
 use crate::bust::target::{plan, Plan};
@@ -169,12 +169,11 @@ fn pin_file(
         })
     };
     // A remote git cannot name (`@latest`, a Go module) is listed, not an error.
-    let pinning = plan_pins(analysis, &mut |s| match resolver(s) {
+    let mut pinning = plan_pins(analysis, &mut |s| match resolver(s) {
         Ok(sha) => Ok(sha),
         Err(e) if cannot_plan(s) => Err(Unresolved::Cannot(e)),
         Err(e) => Err(Unresolved::Failed(e)),
     })?;
-    let mut pinning = pinning;
     pin_context_files(analysis, options, &mut pinning, others)?;
     for (source, tracked, sha) in &pinning.pinned {
         let line = file.position(source.command.start).line;
@@ -216,7 +215,6 @@ fn pin_context_files(
     others: &mut Vec<(SourceFile, String)>,
 ) -> Result<(), String> {
     let files = context::context_files(analysis);
-    let cwd = std::env::current_dir().unwrap_or_default();
     let mut edits: std::collections::BTreeMap<PathBuf, Vec<Edit>> = Default::default();
     let mut done: Vec<(PathBuf, usize, String)> = Vec::new();
     let mut left = Vec::new();
@@ -238,7 +236,7 @@ fn pin_context_files(
             left.push((source, format!("`{}` cannot be read", via.file)));
             continue;
         };
-        if let Err(why) = context::pin_in_file(file, &source, &"0".repeat(40)) {
+        if let Err(why) = context::pin_in_file(file, &source, super::NO_COMMIT) {
             left.push((source, why));
             continue;
         }
@@ -259,10 +257,8 @@ fn pin_context_files(
     }
     pinning.skipped = left;
     for (path, edits) in edits {
-        let file = &files[&path];
-        let new = apply_edits(&file.text, &edits);
-        let shown = display_path(&path, &cwd);
-        others.push((SourceFile::new(path, shown, file.text.clone()), new));
+        let text = &files[&path].text;
+        others.push(rewritten(path, text, apply_edits(text, &edits)));
     }
     Ok(())
 }
@@ -290,64 +286,39 @@ fn update_file(
         return Err(problem.clone());
     }
     let mut edits = Vec::new();
-    for TrackedPin {
-        sha,
-        tracked,
-        source,
-        ..
-    } in &pins
-    {
-        let line = file.position(sha.start).line;
-        let new = resolve(source, Some(tracked), options.timeout)
-            .map_err(|e| format!("{}:{line}: cannot resolve {e}", file.display))?;
-        let old = &file.text[sha.clone()];
-        if new != old {
-            eprintln!(
-                "{}:{line}: {} {tracked}: {} -> {}",
-                file.display,
-                redact_url(&source.url),
-                &old[..12],
-                &new[..12]
-            );
-            *behind |= options.check;
-            edits.push(Edit {
-                range: sha.clone(),
-                content: new,
-            });
-        }
+    for pin in &pins {
+        let shown = &file.display;
+        edits.extend(moved(
+            shown,
+            &file.text,
+            pin.sha.clone(),
+            &pin.source,
+            &pin.tracked,
+            options,
+            behind,
+        )?);
     }
     let files = context::context_files(analysis);
     let cwd = std::env::current_dir().unwrap_or_default();
-    let mut moved: std::collections::BTreeMap<PathBuf, Vec<Edit>> = Default::default();
+    let mut in_files: std::collections::BTreeMap<PathBuf, Vec<Edit>> = Default::default();
     for pin in context::context_pins(analysis, &files) {
         let shown = display_path(&pin.path, &cwd);
         let text = &files[&pin.path].text;
-        let line = text[..pin.sha.start].matches('\n').count() + 1;
-        let new = resolve(&pin.source, Some(&pin.tracked), options.timeout)
-            .map_err(|e| format!("{shown}:{line}: cannot resolve {e}"))?;
-        let old = &text[pin.sha.clone()];
-        if new != old {
-            eprintln!(
-                "{shown}:{line}: {} {}: {} -> {}",
-                redact_url(&pin.source.url),
-                pin.tracked,
-                &old[..12],
-                &new[..12]
-            );
-            *behind |= options.check;
-            moved.entry(pin.path.clone()).or_default().push(Edit {
-                range: pin.sha.clone(),
-                content: new,
-            });
+        if let Some(edit) = moved(
+            &shown,
+            text,
+            pin.sha,
+            &pin.source,
+            &pin.tracked,
+            options,
+            behind,
+        )? {
+            in_files.entry(pin.path).or_default().push(edit);
         }
     }
-    for (path, edits) in moved {
+    for (path, edits) in in_files {
         let text = &files[&path].text;
-        let shown = display_path(&path, &cwd);
-        others.push((
-            SourceFile::new(path, shown, text.clone()),
-            apply_edits(text, &edits),
-        ));
+        others.push(rewritten(path, text, apply_edits(text, &edits)));
     }
     Ok(apply_edits(&file.text, &edits))
 }
@@ -361,16 +332,12 @@ fn unpin_file(
         return Err(problem.clone());
     }
     let files = context::context_files(analysis);
-    let cwd = std::env::current_dir().unwrap_or_default();
     let in_files = context::context_pins(analysis, &files);
     for (path, file) in &files {
         let mine: Vec<_> = in_files.iter().filter(|p| &p.path == path).collect();
         if !mine.is_empty() {
-            let shown = display_path(path, &cwd);
-            others.push((
-                SourceFile::new(path.clone(), shown, file.text.clone()),
-                context::unpin_file_text(&file.text, &mine),
-            ));
+            let new = context::unpin_file_text(&file.text, &mine);
+            others.push(rewritten(path.clone(), &file.text, new));
         }
     }
     Ok(unpin_text(&analysis.file.text, &pins))
@@ -395,4 +362,43 @@ fn print_renovate(results: &[(SourceFile, String)], settings: &Settings) {
     }
     let json = serde_json::to_string_pretty(&config).unwrap_or_default();
     println!("{}", redact_text(&json, &[]));
+}
+
+/// The edit that moves the pin at `sha` (in `text`, the file shown as `shown`) to its tracked ref's
+/// current commit, printing the move; `None` when it is current.
+fn moved(
+    shown: &str,
+    text: &str,
+    sha: std::ops::Range<usize>,
+    source: &RemoteSource,
+    tracked: &str,
+    options: &Options,
+    behind: &mut bool,
+) -> Result<Option<Edit>, String> {
+    let line = text[..sha.start].matches('\n').count() + 1;
+    let new = resolve(source, Some(tracked), options.timeout)
+        .map_err(|e| format!("{shown}:{line}: cannot resolve {e}"))?;
+    let old = &text[sha.clone()];
+    if new == old {
+        return Ok(None);
+    }
+    eprintln!(
+        "{shown}:{line}: {} {tracked}: {} -> {}",
+        redact_url(&source.url),
+        &old[..12],
+        &new[..12]
+    );
+    *behind |= options.check;
+    Ok(Some(Edit {
+        range: sha,
+        content: new,
+    }))
+}
+
+/// A build-context file with its new text, as the run writes it (shown relative to the working
+/// directory).
+fn rewritten(path: PathBuf, old: &str, new: String) -> (SourceFile, String) {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = display_path(&path, &cwd);
+    (SourceFile::new(path, shown, old.to_string()), new)
 }
