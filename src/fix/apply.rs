@@ -36,6 +36,30 @@ pub fn normalize(edits: &[Edit]) -> Vec<Edit> {
     taken
 }
 
+/// Test support for fixers' property tests: `text` with every edit of `edits` (insertions only) applied
+/// whole, and that result with the inserted text removed again (the original bytes, when the fixer
+/// touched nothing outside its insertions).
+#[cfg(test)]
+pub fn insert_and_remove(text: &str, edits: &[Edit]) -> (String, String) {
+    let mut by_start: Vec<&Edit> = edits.iter().collect();
+    by_start.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    let mut fixed = text.to_string();
+    for edit in by_start {
+        fixed.replace_range(edit.range.clone(), &edit.content);
+    }
+    // In order of offset, each insertion sits at its original offset once the earlier ones are gone.
+    let mut inserted: Vec<_> = edits
+        .iter()
+        .map(|e| (e.range.start, e.content.len()))
+        .collect();
+    inserted.sort();
+    let mut restored = fixed.clone();
+    for (at, len) in inserted {
+        restored.replace_range(at..at + len, "");
+    }
+    (fixed, restored)
+}
+
 /// Applies `edits` (byte ranges of `text`) in one pass. Identical edits are applied once; an edit that
 /// conflicts with one taken before it (in order of start) is skipped: the next lint pass offers it again.
 ///

@@ -11,6 +11,8 @@ mod apply;
 mod file;
 mod write;
 
+#[cfg(test)]
+pub use apply::insert_and_remove;
 pub use apply::{apply_edits, map_offset};
 pub use file::{fix_file, fix_report, fix_report_after, FileFix, FixMode};
 pub use write::{write_atomically, WriteError};

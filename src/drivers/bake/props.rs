@@ -61,19 +61,9 @@ proptest! {
         let Some(AddArg::Bake(fix)) = &builds[index].add_arg else {
             return Err(TestCaseError::fail(format!("no fix for t{index}:\n{text}")));
         };
-        let mut edits = fix.edits("CACHE_BUST");
+        let edits = fix.edits("CACHE_BUST");
         prop_assert!(edits.iter().all(|e| e.range.is_empty()), "only insertions");
-        edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
-        let mut fixed = text.clone();
-        for edit in &edits {
-            fixed.replace_range(edit.range.clone(), &edit.content);
-        }
-        let mut restored = fixed.clone();
-        let mut inserted: Vec<_> = edits.iter().map(|e| (e.range.start, e.content.len())).collect();
-        inserted.sort();
-        for (at, len) in inserted {
-            restored.replace_range(at..at + len, "");
-        }
+        let (fixed, restored) = crate::fix::insert_and_remove(&text, &edits);
         prop_assert_eq!(&restored, &text);
         prop_assert!(hcl_edit::parser::parse_body(&fixed).is_ok(), "does not parse:\n{}", fixed);
         prop_assert_eq!(fixed.matches("variable \"CACHE_BUST\"").count(), 1, "{}", fixed);

@@ -81,21 +81,10 @@ proptest! {
         let step = which.get(&uses);
         let fix = place(&text, step.entry("uses").unwrap(), step.entry("with"));
         let fix = fix.expect("every generated layout gets a fix");
-        let mut edits = AddArg::BuildArgs(fix).edits("CACHE_BUST", "unknown");
-        edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
-        let mut fixed = text.clone();
-        for edit in &edits {
-            prop_assert!(edit.range.is_empty(), "only insertions");
-            fixed.replace_range(edit.range.clone(), &edit.content);
-        }
-        // Removing the inserted text (in order: each then sits at its original offset) gives the
-        // original bytes back, and the line ending is the file's.
-        let mut restored = fixed.clone();
-        let mut inserted: Vec<_> = edits.iter().map(|e| (e.range.start, e.content.len())).collect();
-        inserted.sort();
-        for (at, len) in inserted {
-            restored.replace_range(at..at + len, "");
-        }
+        let edits = AddArg::BuildArgs(fix).edits("CACHE_BUST", "unknown");
+        prop_assert!(edits.iter().all(|e| e.range.is_empty()), "only insertions");
+        // Removing the inserted text gives the original bytes back, and the line ending is the file's.
+        let (fixed, restored) = crate::fix::insert_and_remove(&text, &edits);
         prop_assert_eq!(&restored, &text);
         let bare_newlines = fixed.replace("\r\n", "").contains('\n');
         prop_assert_eq!(crlf, !bare_newlines && fixed.contains("\r\n"));
