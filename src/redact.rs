@@ -588,20 +588,9 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let mut dirs = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/testdata"
-        ))];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if let Ok(text) = std::fs::read_to_string(&path) {
-                    texts.extend(text.lines().map(String::from));
-                    texts.push(text);
-                }
-            }
+        for text in crate::source::testdata_texts() {
+            texts.extend(text.lines().map(String::from));
+            texts.push(text);
         }
         assert!(texts.len() > 1000, "{}", texts.len());
         for text in &texts {

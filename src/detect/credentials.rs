@@ -285,23 +285,12 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let mut dirs = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/testdata"
-        ))];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if let Ok(text) = std::fs::read_to_string(&path) {
-                    texts.extend(
-                        text.split(|c: char| !c.is_alphanumeric() && c != '_')
-                            .map(String::from),
-                    );
-                    texts.extend(text.lines().map(String::from));
-                }
-            }
+        for text in crate::source::testdata_texts() {
+            texts.extend(
+                text.split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .map(String::from),
+            );
+            texts.extend(text.lines().map(String::from));
         }
         let word = Regex::new(r"(?i)token|passw|secret|api_?key|private_?key|credential").unwrap();
         for text in &texts {
