@@ -19,6 +19,23 @@ fn succeeds(dir: &Path, args: &[&str]) {
     assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
 }
 
+/// After the tracked branch moved from `first` to `new`: `update --check` on the Dockerfile exits 1,
+/// `update` writes `new` where `file` (holding `pinned`) had `first`, and `unpin` gives `file` its
+/// `before` bytes back.
+fn moves_then_unpins(
+    dir: &Path,
+    file: &Path,
+    (pinned, first, new): (&str, &str, &str),
+    before: &str,
+) {
+    let check = cachebust(dir, &["update", "--check", "Dockerfile"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    succeeds(dir, &["update", "Dockerfile"]);
+    assert_eq!(read(file), pinned.replace(first, new));
+    succeeds(dir, &["unpin", "Dockerfile"]);
+    assert_eq!(read(file), before);
+}
+
 #[test]
 fn pin_update_and_unpin_follow_the_tracked_branch() {
     let server = Server::start();
@@ -133,16 +150,7 @@ fn an_arg_default_is_pinned_updated_and_unpinned() {
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
 
     let new = lib.commit("main");
-    assert_eq!(
-        cachebust(dir, &["update", "--check", "Dockerfile"])
-            .status
-            .code(),
-        Some(1)
-    );
-    succeeds(dir, &["update", "Dockerfile"]);
-    assert_eq!(read(&dockerfile), pinned.replace(&first, &new));
-    succeeds(dir, &["unpin", "Dockerfile"]);
-    assert_eq!(read(&dockerfile), before);
+    moves_then_unpins(dir, &dockerfile, (&pinned, &first, &new), &before);
 }
 
 /// `pin --format renovate` prints one Renovate regex manager per tracked pin (git-refs, the tracked
@@ -237,17 +245,6 @@ fn a_requirements_line_is_pinned_in_its_file() {
     assert_eq!(read(&dir.join("package.json")), package);
 
     let new = lib.commit("main");
-    assert_eq!(
-        cachebust(dir, &["update", "--check", "Dockerfile"])
-            .status
-            .code(),
-        Some(1)
-    );
-    succeeds(dir, &["update", "Dockerfile"]);
-    assert_eq!(
-        read(&dir.join("requirements.txt")),
-        pinned.replace(&first, &new)
-    );
-    succeeds(dir, &["unpin", "Dockerfile"]);
-    assert_eq!(read(&dir.join("requirements.txt")), requirements);
+    let file = dir.join("requirements.txt");
+    moves_then_unpins(dir, &file, (&pinned, &first, &new), &requirements);
 }
