@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use super::edit::ref_in_word;
-use super::{is_sha, unpin_sha, DEFAULT_REF, TRACK};
+use super::{is_sha, tracked_ref, unpin_sha, DEFAULT_REF, TRACK};
 use crate::checks::Analysis;
 use crate::detect::RemoteSource;
 use crate::finding::Edit;
@@ -199,13 +199,9 @@ fn comments_above(text: &str, start: usize) -> Vec<(Range<usize>, String)> {
     let mut at = start;
     while at > 0 {
         let prev = text[..at - 1].rfind('\n').map_or(0, |i| i + 1);
-        let line = text[prev..at].trim();
-        let Some(tracked) = line.strip_prefix(TRACK.trim_end()).map(str::trim) else {
+        let Some(tracked) = tracked_ref(&text[prev..at]) else {
             break;
         };
-        if tracked.is_empty() || tracked.contains(char::is_whitespace) {
-            break;
-        }
         found.push((prev..at, tracked.to_string()));
         at = prev;
     }

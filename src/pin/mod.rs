@@ -305,16 +305,18 @@ fn track_comments(text: &str, start: usize) -> Vec<(std::ops::Range<usize>, Stri
     let mut at = first;
     while at < end {
         let next = text[at..end].find('\n').map_or(end, |i| at + i + 1);
-        let line = text[at..next].trim();
-        if let Some(tracked) = line.strip_prefix(TRACK.trim_end()) {
-            let tracked = tracked.trim();
-            if !tracked.is_empty() && !tracked.contains(char::is_whitespace) {
-                found.push((at..next, tracked.to_string()));
-            }
+        if let Some(tracked) = tracked_ref(&text[at..next]) {
+            found.push((at..next, tracked.to_string()));
         }
         at = next;
     }
     found
+}
+
+/// The ref a `# cachebust: track REF` line names (one word), if the line is one.
+fn tracked_ref(line: &str) -> Option<&str> {
+    let tracked = line.trim().strip_prefix(TRACK.trim_end())?.trim();
+    (!tracked.is_empty() && !tracked.contains(char::is_whitespace)).then_some(tracked)
 }
 
 fn line_start(text: &str, at: usize) -> usize {
