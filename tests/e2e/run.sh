@@ -44,12 +44,19 @@ ensure_cachebust() {
 CHECK_RC=0
 CHECK_OUT=""
 
+# run_cachebust DIR ARGS…: `cachebust ARGS…` run in DIR; sets CHECK_RC and CHECK_OUT (stdout and stderr).
+run_cachebust() {
+    local dir=$1
+    shift
+    CHECK_RC=0
+    CHECK_OUT=$(cd "$dir" && NO_COLOR=1 COLUMNS=120 "$CACHEBUST" "$@" 2>&1) || CHECK_RC=$?
+}
+
 # run_check DIR ARGS…: `cachebust check ARGS…` run in DIR; sets CHECK_RC and CHECK_OUT.
 run_check() {
     local dir=$1
     shift
-    CHECK_RC=0
-    CHECK_OUT=$(cd "$dir" && NO_COLOR=1 COLUMNS=120 "$CACHEBUST" check "$@" 2>&1) || CHECK_RC=$?
+    run_cachebust "$dir" check "$@"
 }
 
 # expect_findings DIR CODE ARGS…: check exits 1 and names CODE.
@@ -535,25 +542,23 @@ RUN echo pin-base-layer > /base
 RUN git clone -b main $(git_url pinned) /src && git -C /src rev-parse HEAD > /commit
 EOF
     sc_push
-    local first rc=0
+    local first
     first=$(remote_head pinned)
-    (cd "$SC_DIR" && "$CACHEBUST" pin Dockerfile) >"$E2E_TMP/logs/pin.log" 2>&1 ||
-        fail "cachebust pin failed" "$(cat "$E2E_TMP/logs/pin.log")"
+    run_cachebust "$SC_DIR" pin Dockerfile
+    assert_eq "$CHECK_RC" 0 "cachebust pin exit code" "$CHECK_OUT"
     assert_in_order "pin writes the tracking comment and the commit" "$SC_DIR/Dockerfile" \
         "# cachebust: track main" "git -C /src checkout $first"
     expect_clean "$SC_DIR" Dockerfile
     sc_build pin1 plain
     sc_expect rebuilt 1
     sc_push
-    (cd "$SC_DIR" && "$CACHEBUST" update --check Dockerfile) >"$E2E_TMP/logs/update-check.log" 2>&1 || rc=$?
-    [[ $rc -eq 1 ]] || fail "update --check should exit 1 when the pin is behind (exit $rc)" \
-        "$(cat "$E2E_TMP/logs/update-check.log")"
-    pass "pin: update --check exits 1 when main moved"
+    run_cachebust "$SC_DIR" update --check Dockerfile
+    assert_eq "$CHECK_RC" 1 "pin: update --check exit code when main moved" "$CHECK_OUT"
     sc_build pin2-remote-moved plain
     sc_expect CACHED 1 CACHED
     note "=> reproducible: the remote is at rev 2, the pinned image keeps rev 1 by construction"
-    (cd "$SC_DIR" && "$CACHEBUST" update Dockerfile) >"$E2E_TMP/logs/update.log" 2>&1 ||
-        fail "cachebust update failed" "$(cat "$E2E_TMP/logs/update.log")"
+    run_cachebust "$SC_DIR" update Dockerfile
+    assert_eq "$CHECK_RC" 0 "cachebust update exit code" "$CHECK_OUT"
     sc_build pin3-updated plain
     sc_expect rebuilt 2 CACHED
 }
@@ -569,8 +574,8 @@ step7_add_git() {
 FROM local/base
 RUN git clone -b main $(git_url toolkit) /src
 EOF
-    (cd "$dir" && "$CACHEBUST" check --isolated --fix --unsafe-fixes --fix-strategy add-git Dockerfile) \
-        >"$E2E_TMP/logs/add-git-fix.log" 2>&1 || fail "the add-git fix failed" "$(cat "$E2E_TMP/logs/add-git-fix.log")"
+    run_check "$dir" --isolated --fix --unsafe-fixes --fix-strategy add-git Dockerfile
+    assert_eq "$CHECK_RC" 0 "check --fix --fix-strategy add-git exit code" "$CHECK_OUT"
     assert_in_order "the clone became ADD <git>#main under a syntax directive" "$dir/Dockerfile" \
         "# syntax=docker/dockerfile:1" "ADD $(git_url toolkit)#main /src"
     expect_clean "$dir" Dockerfile
