@@ -23,6 +23,29 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// A stand-in `docker` in `dir/bin` that writes `echo`'s words (shell-expanded) to the returned file,
+/// and a `PATH` that finds it first.
+fn fake_docker(dir: &Path, echo: &str) -> (PathBuf, String) {
+    let bin = dir.join("bin");
+    let seen = dir.join("seen");
+    let docker = write(
+        &bin,
+        "docker",
+        &format!("#!/bin/sh\necho \"{echo}\" > '{}'\n", seen.display()),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    (seen, path)
+}
+
 fn options(fallback: Fallback) -> Options {
     Options {
         settings: Settings::default(),
@@ -520,26 +543,7 @@ fn exec_names_the_build_arg_a_docker_build_does_not_pass() {
             toolkit.url()
         ),
     );
-    let bin = tmp.path().join("bin");
-    let seen = tmp.path().join("seen");
-    let docker = write(
-        &bin,
-        "docker",
-        &format!(
-            "#!/bin/sh\necho \"$* $CACHE_BUST\" > '{}'\n",
-            seen.display()
-        ),
-    );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let (seen, path) = fake_docker(tmp.path(), "$* $CACHE_BUST");
     let exec = |words: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_cachebust"))
             .args(["exec", "-f", "Dockerfile", "--"])
@@ -721,26 +725,7 @@ fn exec_sets_each_service_variable_for_docker_compose() {
          CACHE_BUST: ${CACHE_BUST_API:-unknown}\n  worker:\n    build:\n      context: worker\n      \
          args:\n        CACHE_BUST: ${CACHE_BUST_WORKER:-unknown}\n",
     );
-    let bin = tmp.path().join("bin");
-    let seen = tmp.path().join("seen");
-    let docker = write(
-        &bin,
-        "docker",
-        &format!(
-            "#!/bin/sh\necho \"$CACHE_BUST_API $CACHE_BUST_WORKER\" > '{}'\n",
-            seen.display()
-        ),
-    );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let (seen, path) = fake_docker(tmp.path(), "$CACHE_BUST_API $CACHE_BUST_WORKER");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_cachebust"))
         .args([
             "exec",
